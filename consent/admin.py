@@ -1,0 +1,69 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from consent.models import ConsentVersion
+
+
+@admin.register(ConsentVersion)
+class ConsentVersionAdmin(admin.ModelAdmin):
+    """Drafts are edited here and published with the action; published versions are read-only."""
+
+    list_display = ["__str__", "number", "published_on", "significant"]
+    list_filter = ["significant", ("published_on", admin.EmptyFieldListFilter)]
+    readonly_fields = ["number", "published_on", "sha256_ru", "sha256_kk", "sha256_en"]
+    fields = [
+        "number",
+        "published_on",
+        "significant",
+        "text_ru",
+        "sha256_ru",
+        "text_kk",
+        "sha256_kk",
+        "text_en",
+        "sha256_en",
+    ]
+    actions = ["publish"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("consent.publish_consentversion")
+
+    def get_actions(self, request):
+        # Bulk delete would reach published versions; drafts are deleted one by one.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("Publish the selected drafts"), permissions=["publish"])
+    def publish(self, request, queryset):
+        drafts = list(queryset.drafts().order_by("created_at"))
+        for draft in drafts:
+            draft.publish()
+        if drafts:
+            self.message_user(
+                request,
+                ngettext(
+                    "Published %(count)d version; the form now asks for it.",
+                    "Published %(count)d versions; the form now asks for the latest.",
+                    len(drafts),
+                )
+                % {"count": len(drafts)},
+                messages.SUCCESS,
+            )
+        skipped = queryset.count() - len(drafts)
+        if skipped:
+            self.message_user(
+                request,
+                _("Versions already published were left as they are."),
+                messages.WARNING,
+            )

@@ -1,0 +1,174 @@
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CACHE_KEY = "consent:published:v1"
+
+
+class ConsentVersionImmutable(IntegrityError):
+    """A published consent version was about to be changed or deleted."""
+
+
+def text_sha256(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """What the form needs of a published version, small enough to cache."""
+
+    pk: int
+    number: int
+    published_on: date
+    significant: bool
+    sha256: dict
+
+    def is_superseded_significantly(self, versions):
+        """Whether a significant version was published after this one."""
+        return any(v.significant and v.number > self.number for v in versions)
+
+
+class ConsentVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_on__isnull=False)
+
+    def drafts(self):
+        return self.filter(published_on__isnull=True)
+
+    def delete(self):
+        if self.published().exists():
+            raise ConsentVersionImmutable("Published consent versions cannot be deleted.")
+        return super().delete()
+
+    def update(self, **kwargs):
+        if self.published().exists():
+            raise ConsentVersionImmutable("Published consent versions cannot be changed.")
+        return super().update(**kwargs)
+
+
+class ConsentVersion(models.Model):
+    """One text of the consent, in three languages.
+
+    A draft is edited freely; once published it never changes and is never deleted
+    (this model, the admin and database triggers all refuse), because inquiries prove
+    what their senders agreed to by pointing at it.
+    """
+
+    number = models.PositiveIntegerField(
+        _("version"), unique=True, null=True, blank=True, editable=False
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True, editable=False)
+    significant = models.BooleanField(
+        _("significant change"),
+        default=True,
+        help_text=_(
+            "Changes the purposes, the list of data or the categories of third parties. "
+            "Visitors who opened the form under an earlier version must read and accept again."
+        ),
+    )
+    text_ru = models.TextField(_("text in Russian"))
+    text_kk = models.TextField(_("text in Kazakh"))
+    text_en = models.TextField(_("text in English"))
+    sha256_ru = models.CharField(_("SHA-256 of the Russian text"), max_length=64, editable=False)
+    sha256_kk = models.CharField(_("SHA-256 of the Kazakh text"), max_length=64, editable=False)
+    sha256_en = models.CharField(_("SHA-256 of the English text"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = ConsentVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent version")
+        verbose_name_plural = _("consent versions")
+        ordering = ["-number"]
+        permissions = [("publish_consentversion", _("Can publish consent versions"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__isnull=True, published_on__isnull=True)
+                | models.Q(number__isnull=False, published_on__isnull=False),
+                name="consent_version_number_iff_published",
+            ),
+        ]
+
+    def __str__(self):
+        if self.number is None:
+            return f"Draft #{self.pk}" if self.pk else "Draft"
+        return f"Version {self.number}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._published_in_db = instance.published_on is not None
+        return instance
+
+    @property
+    def is_published(self):
+        return self.published_on is not None
+
+    def text(self, language):
+        return getattr(self, f"text_{language}")
+
+    def sha256(self, language):
+        return getattr(self, f"sha256_{language}")
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise ConsentVersionImmutable("Published consent versions cannot be changed.")
+        for code, _name in settings.LANGUAGES:
+            # Browsers send CRLF from text areas; store one newline convention so the
+            # published text and its hash are the same wherever it is read.
+            text = getattr(self, f"text_{code}").replace("\r\n", "\n").replace("\r", "\n")
+            setattr(self, f"text_{code}", text)
+            setattr(self, f"sha256_{code}", text_sha256(text))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False) or self.is_published:
+            raise ConsentVersionImmutable("Published consent versions cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def publish(self, *, today=None):
+        """Give the draft the next number and publish it; from then on it is read-only."""
+        if self.is_published:
+            raise ConsentVersionImmutable(f"{self} is already published.")
+        with transaction.atomic():
+            latest = ConsentVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
+            self.number = latest + 1
+            self.published_on = today or timezone.localdate()
+            self.save()
+            self._published_in_db = True
+            transaction.on_commit(forget_published_versions)
+        return self
+
+
+def published_versions():
+    """All published versions, oldest first; cached, so showing the form needs no query."""
+    versions = cache.get(CACHE_KEY)
+    if versions is None:
+        versions = tuple(
+            PublishedVersion(
+                pk=v.pk,
+                number=v.number,
+                published_on=v.published_on,
+                significant=v.significant,
+                sha256={code: v.sha256(code) for code, _name in settings.LANGUAGES},
+            )
+            for v in ConsentVersion.objects.published().order_by("number")
+        )
+        cache.set(CACHE_KEY, versions, settings.CONSENT_CACHE_SECONDS)
+    return versions
+
+
+def current_version():
+    versions = published_versions()
+    return versions[-1] if versions else None
+
+
+def forget_published_versions():
+    cache.delete(CACHE_KEY)

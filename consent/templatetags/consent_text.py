@@ -1,0 +1,29 @@
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+HEADING = re.compile(r"^\d+\.\s")
+BULLET = "•"
+
+
+@register.filter
+def consent_html(text):
+    """Lay out a plain consent text: numbered headings, bullet lists and paragraphs.
+
+    Only structure is added; every word of the text is shown as stored (and escaped).
+    """
+    html = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if all(line.startswith(BULLET) for line in lines):
+            items = "".join(f"<li>{escape(line[1:].strip())}</li>" for line in lines)
+            html.append(f"<ul>{items}</ul>")
+        elif len(lines) == 1 and HEADING.match(lines[0]):
+            html.append(f"<h2>{escape(lines[0])}</h2>")
+        else:
+            html.append(f"<p>{'<br>'.join(escape(line) for line in lines)}</p>")
+    return mark_safe("\n".join(html))

@@ -1,0 +1,165 @@
+import re
+import uuid
+
+import phonenumbers
+from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from consent.models import current_version, published_versions
+
+NAME_MAX_LENGTH = 100
+PHONE_MAX_LENGTH = 32
+MESSAGE_MAX_LENGTH = 2000
+PHONE_REGION = "KZ"
+
+# C0 and C1 control characters and DEL; a message may keep tabs and line breaks.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+MESSAGE_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _reject(pattern):
+    def validate(value):
+        if pattern.search(value):
+            raise ValidationError(
+                _("Remove the invisible control characters (such as NUL) from this field."),
+                code="control_characters",
+            )
+
+    return validate
+
+
+class InquiryForm(forms.Form):
+    """The feedback form: exactly the data clause 3 of the consent names, plus consent."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[_reject(CONTROL_CHARACTERS)],
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please keep your name under %(limit_value)s characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=PHONE_MAX_LENGTH,
+        help_text=_("For example: 8 701 123 45 67"),
+        validators=[_reject(CONTROL_CHARACTERS)],
+        error_messages={
+            "required": _("Please enter a phone number so that we can call you back."),
+            "max_length": _("This is too long for a phone number."),
+        },
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    message = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[_reject(MESSAGE_CONTROL_CHARACTERS)],
+        error_messages={
+            "max_length": _("Please keep your message under %(limit_value)s characters."),
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Tick the box to agree to the processing of personal data: "
+                "without it we cannot accept the inquiry."
+            )
+        },
+    )
+    # The consent version whose text this form links to, and the form's own token.
+    consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.accepted_version = None
+        for field in self.fields.values():
+            # Our own control-character check gives one clear message for NUL too.
+            field.validators = [
+                v
+                for v in field.validators
+                if not isinstance(v, validators.ProhibitNullCharactersValidator)
+            ]
+        if not self.is_bound:
+            self.initial.setdefault("token", str(uuid.uuid4()))
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(ch.isalpha() for ch in name):
+            raise ValidationError(_("Please enter your name in letters."), code="no_letters")
+        return name
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                _("This does not look like a phone number. Example: 8 701 123 45 67."),
+                code="invalid_phone",
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_token(self):
+        try:
+            return uuid.UUID(self.cleaned_data["token"])
+        except ValueError:
+            # A page without a valid token still gets through; it just has no double-post guard.
+            return uuid.uuid4()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("consent"):
+            return cleaned
+        versions = published_versions()
+        shown = next((v for v in versions if str(v.number) == cleaned["consent_version"]), None)
+        if shown is None:
+            self.add_error(
+                "consent",
+                ValidationError(
+                    _(
+                        "We could not tell which consent text this form showed. "
+                        "Please read the text linked below and tick the box again."
+                    ),
+                    code="unknown_version",
+                ),
+            )
+        elif shown.is_superseded_significantly(versions):
+            self.add_error(
+                "consent",
+                ValidationError(
+                    _(
+                        "The consent text has changed since this page was opened. "
+                        "Please read the new version linked below and tick the box again."
+                    ),
+                    code="reconsent",
+                ),
+            )
+        else:
+            self.accepted_version = shown
+        return cleaned
+
+    @property
+    def shown_version(self):
+        """The consent version the page links to: the one being accepted, else the current."""
+        if self.is_bound and self.is_valid():
+            return self.accepted_version
+        if self.is_bound and self.data.get("consent_version") and "consent" not in self.errors:
+            submitted = self.data.get("consent_version")
+            versions = published_versions()
+            shown = next((v for v in versions if str(v.number) == submitted), None)
+            if shown and not shown.is_superseded_significantly(versions):
+                return shown
+        return current_version()
+
+    @property
+    def consent_ticked(self):
+        return bool(self.is_bound and self["consent"].value() and "consent" not in self.errors)

@@ -1,0 +1,77 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out on the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference():
+    """A non-guessable receipt reference such as "Q-7K3M-9XQ2-HD4P" (60 random bits)."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return f"Q-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+class Inquiry(models.Model):
+    """A visitor's request for a call back, with the proof of their consent.
+
+    Personal data (name, phone, message) live in these rows and nowhere else.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("not processed")
+        PROCESSED = "processed", _("processed")
+
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, default=new_reference, editable=False
+    )
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=16, db_index=True, help_text=_("E.164"))
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("processed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    consent_version = models.ForeignKey(
+        "consent.ConsentVersion",
+        verbose_name=_("consent version"),
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+    )
+    consent_language = models.CharField(
+        _("consent language"), max_length=2, choices=settings.LANGUAGES
+    )
+    consent_sha256 = models.CharField(_("SHA-256 of the consent text shown"), max_length=64)
+    # The random token of the form the inquiry came from: a re-post of the same form
+    # (double click, reload) finds the stored inquiry instead of making a second one.
+    submission_token = models.UUIDField(unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(consent_language__in=["ru", "kk", "en"]),
+                name="inquiry_consent_language_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="inquiry_consent_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Inquiry {self.reference}"

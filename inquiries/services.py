@@ -1,0 +1,35 @@
+from inquiries.models import Inquiry, new_reference
+
+
+def inquiry_submit(*, name, phone, message, consent_version, language, token):
+    """Store an inquiry with its consent evidence; a re-post of the same form stores nothing.
+
+    Returns (inquiry reference, created). The insert skips a duplicate token instead
+    of failing on it, so a double click never raises an error that a database log
+    would record together with the statement's values.
+    """
+    while True:
+        reference = new_reference()
+        Inquiry.objects.bulk_create(
+            [
+                Inquiry(
+                    reference=reference,
+                    name=name,
+                    phone=phone,
+                    message=message,
+                    consent_version_id=consent_version.pk,
+                    consent_language=language,
+                    consent_sha256=consent_version.sha256[language],
+                    submission_token=token,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        stored = (
+            Inquiry.objects.filter(submission_token=token)
+            .values_list("reference", flat=True)
+            .first()
+        )
+        if stored is not None:
+            return stored, stored == reference
+        # Neither inserted nor already there: the random reference collided. Try another.

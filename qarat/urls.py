@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from qarat import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+# Russian is served without a prefix; Kazakh under /kk/, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("inquiries.urls")),
+    path("consent/", include("consent.urls")),
+    prefix_default_language=False,
+)
