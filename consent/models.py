@@ -101,22 +101,6 @@ class ConsentVersion(models.Model):
             return f"Draft #{self.pk}" if self.pk else "Draft"
         return f"Version {self.number}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._published_in_db = instance.published_on is not None
-        return instance
-
-    @property
-    def is_published(self):
-        return self.published_on is not None
-
-    def text(self, language):
-        return getattr(self, f"text_{language}")
-
-    def sha256(self, language):
-        return getattr(self, f"sha256_{language}")
-
     def save(self, *args, **kwargs):
         if getattr(self, "_published_in_db", False):
             raise ConsentVersionImmutable("Published consent versions cannot be changed.")
@@ -132,6 +116,22 @@ class ConsentVersion(models.Model):
         if getattr(self, "_published_in_db", False) or self.is_published:
             raise ConsentVersionImmutable("Published consent versions cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._published_in_db = instance.published_on is not None
+        return instance
+
+    @property
+    def is_published(self):
+        return self.published_on is not None
+
+    def text(self, language):
+        return getattr(self, f"text_{language}")
+
+    def sha256(self, language):
+        return getattr(self, f"sha256_{language}")
 
     def publish(self, *, today=None):
         """Give the draft the next number and publish it; from then on it is read-only."""

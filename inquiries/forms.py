@@ -108,6 +108,12 @@ class InquiryForm(forms.Form):
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
+    def clean_consent(self):
+        # Only the value our own checkbox sends counts as ticked ("off", "no", ... do not).
+        if self.data.get("consent") != "on":
+            raise ValidationError(self.fields["consent"].error_messages["required"], "required")
+        return True
+
     def clean_token(self):
         try:
             return uuid.UUID(self.cleaned_data["token"])

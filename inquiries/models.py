@@ -15,6 +15,19 @@ def new_reference():
     return f"Q-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+class InquiryQuerySet(models.QuerySet):
+    def mark_processed(self, *, by, now=None):
+        """Record who processed these inquiries and when; returns how many changed."""
+        return self.exclude(status=Inquiry.Status.PROCESSED).update(
+            status=Inquiry.Status.PROCESSED, processed_at=now or timezone.now(), processed_by=by
+        )
+
+    def mark_not_processed(self):
+        return self.exclude(status=Inquiry.Status.NEW).update(
+            status=Inquiry.Status.NEW, processed_at=None, processed_by=None
+        )
+
+
 class Inquiry(models.Model):
     """A visitor's request for a call back, with the proof of their consent.
 
@@ -58,6 +71,8 @@ class Inquiry(models.Model):
     # (double click, reload) finds the stored inquiry instead of making a second one.
     submission_token = models.UUIDField(unique=True, editable=False)
 
+    objects = InquiryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
@@ -66,10 +81,6 @@ class Inquiry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(consent_language__in=["ru", "kk", "en"]),
                 name="inquiry_consent_language_known",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(consent_sha256__regex=r"^[0-9a-f]{64}$"),
-                name="inquiry_consent_sha256_hex",
             ),
         ]
 

@@ -24,7 +24,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. With DEBUG off the site refuses to start without it: "
             "set SECRET_KEY in the environment or in .env (see .env.example)."
         )
-    SECRET_KEY = "django-insecure-local-development-only"
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS and not DEBUG:
@@ -91,7 +91,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The admin's address; default "admin/". Must end with a slash.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
-    raise ImproperlyConfigured("ADMIN_URL must look like 'path/' (no leading slash, one trailing slash).")
+    raise ImproperlyConfigured(
+        "ADMIN_URL must look like 'path/' (no leading slash, one trailing slash)."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,34 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ConsentVersion',
+            name="ConsentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, editable=False, null=True, unique=True, verbose_name='version')),
-                ('published_on', models.DateField(blank=True, editable=False, null=True, verbose_name='published on')),
-                ('significant', models.BooleanField(default=True, help_text='Changes the purposes, the list of data or the categories of third parties. Visitors who opened the form under an earlier version must read and accept again.', verbose_name='significant change')),
-                ('text_ru', models.TextField(verbose_name='text in Russian')),
-                ('text_kk', models.TextField(verbose_name='text in Kazakh')),
-                ('text_en', models.TextField(verbose_name='text in English')),
-                ('sha256_ru', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the Russian text')),
-                ('sha256_kk', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the Kazakh text')),
-                ('sha256_en', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the English text')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, unique=True, verbose_name="version"
+                    ),
+                ),
+                (
+                    "published_on",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="published on"
+                    ),
+                ),
+                (
+                    "significant",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Changes the purposes, the list of data or the categories of third parties. Visitors who opened the form under an earlier version must read and accept again.",
+                        verbose_name="significant change",
+                    ),
+                ),
+                ("text_ru", models.TextField(verbose_name="text in Russian")),
+                ("text_kk", models.TextField(verbose_name="text in Kazakh")),
+                ("text_en", models.TextField(verbose_name="text in English")),
+                (
+                    "sha256_ru",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="SHA-256 of the Russian text"
+                    ),
+                ),
+                (
+                    "sha256_kk",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="SHA-256 of the Kazakh text"
+                    ),
+                ),
+                (
+                    "sha256_en",
+                    models.CharField(
+                        editable=False, max_length=64, verbose_name="SHA-256 of the English text"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent version',
-                'verbose_name_plural': 'consent versions',
-                'ordering': ['-number'],
-                'permissions': [('publish_consentversion', 'Can publish consent versions')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('number__isnull', True), ('published_on__isnull', True)), models.Q(('number__isnull', False), ('published_on__isnull', False)), _connector='OR'), name='consent_version_number_iff_published')],
+                "verbose_name": "consent version",
+                "verbose_name_plural": "consent versions",
+                "ordering": ["-number"],
+                "permissions": [("publish_consentversion", "Can publish consent versions")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("number__isnull", True), ("published_on__isnull", True)),
+                            models.Q(("number__isnull", False), ("published_on__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="consent_version_number_iff_published",
+                    )
+                ],
             },
         ),
     ]

@@ -60,7 +60,7 @@ def _run(statements_by_vendor):
                 f"No immutability triggers for {schema_editor.connection.vendor}."
             )
         for statement in statements:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     return run
 

@@ -2,43 +2,113 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import inquiries.models
 from django.conf import settings
 from django.db import migrations, models
 
+import inquiries.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consent', '0001_initial'),
+        ("consent", "0003_version_1"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inquiry',
+            name="Inquiry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=inquiries.models.new_reference, editable=False, max_length=20, unique=True, verbose_name='reference')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('phone', models.CharField(db_index=True, help_text='E.164', max_length=16, verbose_name='phone')),
-                ('message', models.TextField(blank=True, max_length=2000, verbose_name='message')),
-                ('status', models.CharField(choices=[('new', 'not processed'), ('processed', 'processed')], default='new', max_length=10, verbose_name='status')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='processed at')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='received')),
-                ('consent_language', models.CharField(choices=[('ru', 'Русский'), ('kk', 'Қазақша'), ('en', 'English')], max_length=2, verbose_name='consent language')),
-                ('consent_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the consent text shown')),
-                ('submission_token', models.UUIDField(editable=False, unique=True)),
-                ('consent_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inquiries', to='consent.consentversion', verbose_name='consent version')),
-                ('processed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='processed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=inquiries.models.new_reference,
+                        editable=False,
+                        max_length=20,
+                        unique=True,
+                        verbose_name="reference",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "phone",
+                    models.CharField(
+                        db_index=True, help_text="E.164", max_length=16, verbose_name="phone"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, max_length=2000, verbose_name="message")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("new", "not processed"), ("processed", "processed")],
+                        default="new",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "processed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="processed at"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                (
+                    "consent_language",
+                    models.CharField(
+                        choices=[("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")],
+                        max_length=2,
+                        verbose_name="consent language",
+                    ),
+                ),
+                (
+                    "consent_sha256",
+                    models.CharField(
+                        max_length=64, verbose_name="SHA-256 of the consent text shown"
+                    ),
+                ),
+                ("submission_token", models.UUIDField(editable=False, unique=True)),
+                (
+                    "consent_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inquiries",
+                        to="consent.consentversion",
+                        verbose_name="consent version",
+                    ),
+                ),
+                (
+                    "processed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="processed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inquiry',
-                'verbose_name_plural': 'inquiries',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('consent_language__in', ['ru', 'kk', 'en'])), name='inquiry_consent_language_known'), models.CheckConstraint(condition=models.Q(('consent_sha256__regex', '^[0-9a-f]{64}$')), name='inquiry_consent_sha256_hex')],
+                "verbose_name": "inquiry",
+                "verbose_name_plural": "inquiries",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("consent_language__in", ["ru", "kk", "en"])),
+                        name="inquiry_consent_language_known",
+                    )
+                ],
             },
         ),
     ]

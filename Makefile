@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Only Python 3.11+ is needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint messages clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=..." % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Local site on SQLite (db.sqlite3) with consent version 1 in place.
+run: $(VENV)/.installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Lint, migrations in step with the models, then the whole suite
+# (SQLite by default; set DATABASE_URL for PostgreSQL).
+test: lint
+	DEBUG=false SECRET_KEY=makemigrations-check ALLOWED_HOSTS=localhost \
+		$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refresh the translation catalogs after changing texts (needs GNU gettext).
+messages: $(VENV)/.installed
+	DEBUG=true $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=e2e --no-obsolete
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,38 @@
+import uuid
+
+from consent.models import ConsentVersion
+from inquiries.models import Inquiry
+
+CANARY_NAME = "Канарейка Тестовая"
+CANARY_PHONE_TYPED = "8 701 555 12 34"
+CANARY_PHONE = "+77015551234"
+CANARY_MESSAGE = "Перезвоните после обеда, canary-message-7431"
+
+
+def form_data(**overrides):
+    """A valid POST of the form as a browser sends it after the visitor ticks the box."""
+    data = {
+        "name": CANARY_NAME,
+        "phone": CANARY_PHONE_TYPED,
+        "message": CANARY_MESSAGE,
+        "consent": "on",
+        "consent_version": "1",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_inquiry(**overrides):
+    version = overrides.pop("consent_version", None) or ConsentVersion.objects.get(number=1)
+    fields = {
+        "name": CANARY_NAME,
+        "phone": CANARY_PHONE,
+        "message": CANARY_MESSAGE,
+        "consent_version": version,
+        "consent_language": "ru",
+        "consent_sha256": version.sha256_ru,
+        "submission_token": uuid.uuid4(),
+    }
+    fields.update(overrides)
+    return Inquiry.objects.create(**fields)

@@ -1,0 +1,90 @@
+import pytest
+
+from inquiries.forms import InquiryForm
+from inquiries.tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "8 701 123 45 67",
+        "+7 (701) 123-45-67",
+        "87011234567",
+        "+77011234567",
+        "7011234567",
+        "8-701-123-45-67",
+    ],
+)
+def test_kazakh_mobile_numbers_in_any_usual_format_are_stored_in_e164(typed):
+    form = InquiryForm(form_data(phone=typed))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+77011234567"
+
+
+def test_a_foreign_number_with_its_country_code_is_accepted():
+    form = InquiryForm(form_data(phone="+49 30 1234567"))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+49301234567"
+
+
+@pytest.mark.parametrize("typed", ["12345", "701 123", "8 000 000 00 00", "phone", "+7 701 12"])
+def test_numbers_that_cannot_be_called_are_refused(typed):
+    form = InquiryForm(form_data(phone=typed))
+    assert not form.is_valid()
+    assert "phone" in form.errors
+
+
+def test_name_is_trimmed_and_inner_spaces_collapsed():
+    form = InquiryForm(form_data(name="   Айгүл    Сапарова  "))
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Айгүл Сапарова"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "12345", "!!!"])
+def test_a_name_without_letters_is_refused(name):
+    form = InquiryForm(form_data(name=name))
+    assert not form.is_valid()
+    assert "name" in form.errors
+
+
+def test_message_is_optional_and_keeps_line_breaks():
+    assert InquiryForm(form_data(message="")).is_valid()
+    form = InquiryForm(form_data(message="Первая строка\r\n\tВторая"))
+    assert form.is_valid(), form.errors
+    assert "\n" in form.cleaned_data["message"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Ай\x00гүл"),
+        ("name", "Ай\x1bгүл"),
+        ("name", "Ай\nгүл"),
+        ("message", "hello\x00world"),
+        ("message", "bell\x07"),
+        ("message", "c1\x85control"),
+        ("phone", "8701\x001234567"),
+    ],
+)
+def test_control_characters_are_refused_with_a_clear_message(field, value):
+    form = InquiryForm(form_data(**{field: value}))
+    assert not form.is_valid()
+    assert form.errors[field] == [
+        "Remove the invisible control characters (such as NUL) from this field."
+    ]
+
+
+def test_consent_is_required_whatever_the_browser_sends():
+    for value in (None, "", "false", "0", "off", "no", "yes please"):
+        form = InquiryForm(form_data(consent=value))
+        assert not form.is_valid()
+        assert "consent" in form.errors
+
+
+def test_a_new_form_offers_a_fresh_token_and_an_unticked_box():
+    first, second = InquiryForm(), InquiryForm()
+    assert first.initial["token"] != second.initial["token"]
+    assert not first.consent_ticked
+    assert first.shown_version.number == 1
