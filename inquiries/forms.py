@@ -65,6 +65,7 @@ class InquiryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     consent = forms.BooleanField(
+        label=_("Consent"),
         error_messages={
             "required": _(
                 "Tick the box to agree to the processing of personal data: "

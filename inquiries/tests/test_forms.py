@@ -1,9 +1,16 @@
 import pytest
+from django.utils import translation
 
 from inquiries.forms import InquiryForm
 from inquiries.tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

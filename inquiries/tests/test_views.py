@@ -175,7 +175,7 @@ def assert_refused(response, field, message=None):
 
 
 def test_submission_without_consent_is_refused(client):
-    page = assert_refused(client.post("/", form_data(consent=None)), "consent", "Tick the box")
+    page = assert_refused(client.post("/", form_data(consent=None)), "consent", "Отметьте согласие")
     assert_input_kept(page)
 
 

@@ -1,0 +1,106 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_django(code, **env_overrides):
+    """Start a fresh Python with only the given environment, as a server start would."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    env.pop("DATABASE_URL", None)
+    env.update(DJANGO_SETTINGS_MODULE="qarat.settings", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_secret_key_stops_start_up_with_debug_off():
+    result = run_django("print('started')", DEBUG="false", ALLOWED_HOSTS="example.kz")
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_allowed_hosts_stops_start_up_with_debug_off():
+    result = run_django("print('started')", DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_debug_mode_starts_without_secrets_on_sqlite():
+    result = run_django(
+        "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        DEBUG="true",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_database_url_selects_postgresql():
+    result = run_django(
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'])",
+        DEBUG="true",
+        DATABASE_URL="postgres://qarat:pw@db.internal:5432/qarat",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "qarat", "db.internal"]
+
+
+def test_a_malformed_admin_url_is_refused():
+    result = run_django("print('started')", DEBUG="true", ADMIN_URL="/admin")
+    assert result.returncode != 0
+    assert "ADMIN_URL" in result.stderr
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    settings_source = (BASE_DIR / "qarat" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+    example = (BASE_DIR / ".env.example").read_text()
+    documented = set(re.findall(r"^([A-Z_]+)=", example, re.M))
+    assert read, "no variables found in settings.py"
+    assert read - documented == set()
+    # Each variable has a comment line right above it (or above its group).
+    assert not (documented - read), f"documented but never read: {documented - read}"
+
+
+def test_readme_documents_every_variable():
+    readme = (BASE_DIR / "README.md").read_text()
+    example = (BASE_DIR / ".env.example").read_text()
+    for name in re.findall(r"^([A-Z_]+)=", example, re.M):
+        assert f"`{name}`" in readme or name.startswith("OPERATOR_"), name
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_compiled_translations_match_their_catalogs(language):
+    from gettext import GNUTranslations
+
+    from babel.messages.pofile import read_po
+
+    locale_dir = BASE_DIR / "locale" / language / "LC_MESSAGES"
+    with open(locale_dir / "django.po", "rb") as po_file:
+        catalog = read_po(po_file)
+    with open(locale_dir / "django.mo", "rb") as mo_file:
+        compiled = GNUTranslations(mo_file)
+    missing = [m.id for m in catalog if m.id and not m.string]
+    assert not missing, f"untranslated in {language}: {missing[:5]}"
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy[:5]}"
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
+        else:
+            key = f"{message.context}\x04{message.id}" if message.context else message.id
+            assert compiled.gettext(key) == message.string, "run `make messages`"
