@@ -325,3 +325,40 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
+
+
+# --- Languages and error pages -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "heading"),
+    [
+        ("", "ru", "Заказать обратный звонок"),
+        ("/kk", "kk", "Кері қоңырауға тапсырыс беру"),
+        ("/en", "en", "Request a call back"),
+    ],
+)
+def test_each_language_has_its_own_prefix_and_translated_page(client, prefix, language, heading):
+    page = client.get(f"{prefix}/").content.decode()
+    assert f'<html lang="{language}">' in page
+    assert heading in page
+    switcher = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
+    assert 'href="/"' in switcher and 'href="/kk/"' in switcher and 'href="/en/"' in switcher
+
+
+def test_russian_is_the_default_whatever_the_browser_prefers(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ru">' in page
+
+
+def test_language_switcher_keeps_the_current_page(client):
+    page = client.get("/en/consent/1/").content.decode()
+    assert 'href="/kk/consent/1/"' in page and 'href="/consent/1/"' in page
+
+
+def test_unknown_page_is_a_styled_404_in_the_visitors_language(client):
+    response = client.get("/kk/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert '<html lang="kk">' in page
+    assert "site-footer" in page
