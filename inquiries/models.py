@@ -47,6 +47,12 @@ class Inquiry(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
     )
+    note = models.TextField(
+        _("operator note"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Internal; never sent to the visitor or anyone else."),
+    )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -70,6 +76,8 @@ class Inquiry(models.Model):
     # The random token of the form the inquiry came from: a re-post of the same form
     # (double click, reload) finds the stored inquiry instead of making a second one.
     submission_token = models.UUIDField(unique=True, editable=False)
+    # When the staff notification (reference and link only) went out; NULL while pending.
+    notified_at = models.DateTimeField(_("notification sent"), null=True, blank=True)
 
     objects = InquiryQuerySet.as_manager()
 
@@ -77,6 +85,15 @@ class Inquiry(models.Model):
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
         ordering = ["-created_at"]
+        indexes = [
+            # The triage list: waiting (or processed) inquiries, newest first.
+            models.Index(fields=["status", "-created_at"], name="inquiry_status_created"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(notified_at__isnull=True),
+                name="inquiry_notification_pending",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(consent_language__in=["ru", "kk", "en"]),
@@ -86,3 +103,29 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"Inquiry {self.reference}"
+
+
+class InquiryView(models.Model):
+    """Who opened which inquiry in the back office, and when (no personal data)."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("inquiry"), on_delete=models.CASCADE, related_name="views"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept when the account is later deleted, so the record still says who it was.
+    username = models.CharField(_("username"), max_length=150)
+    viewed_at = models.DateTimeField(_("opened at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("inquiry view")
+        verbose_name_plural = _("inquiry views")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"View {self.pk} of inquiry {self.inquiry_id}"
