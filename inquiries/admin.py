@@ -1,28 +1,202 @@
-from django.contrib import admin
+import re
 
-from inquiries.models import Inquiry
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters
+
+from inquiries.models import Inquiry, InquiryView
+from inquiries.phones import phone_search_prefixes
+
+REFERENCE_PATTERN = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most LIMIT rows, so a page of a table of millions never counts them all."""
+
+    LIMIT = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.LIMIT].count()
 
 
 @admin.register(Inquiry)
 class InquiryAdmin(admin.ModelAdmin):
-    """Minimal until the back-office issue: reference, status and consent evidence."""
+    """The operators' triage list and the inquiry page with its consent evidence."""
 
-    list_display = ["reference", "created_at", "status", "consent_version"]
-    list_filter = ["status"]
+    list_display = ["reference", "created_at", "name", "phone_link", "status", "message_start"]
+    list_display_links = ["reference"]
+    list_filter = ["status", "created_at", "consent_version"]
     date_hierarchy = "created_at"
+    search_fields = ["name"]
+    search_help_text = _(
+        "Phone in any format (8 701 123 45 67, +7 701..., 701 123), a name or a reference."
+    )
+    ordering = ["-created_at"]
+    list_per_page = 50
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    actions = ["mark_processed", "mark_not_processed"]
+    fieldsets = [
+        (_("Inquiry"), {"fields": ["reference", "created_at", "name", "phone_link", "message"]}),
+        (_("Processing"), {"fields": ["status", "note", "processed_at", "processed_by"]}),
+        (
+            _("Consent evidence"),
+            {
+                "fields": [
+                    "consent_version_link",
+                    "consent_language",
+                    "consent_accepted_at",
+                    "consent_sha256",
+                    "consent_text_link",
+                ]
+            },
+        ),
+    ]
     readonly_fields = [
         "reference",
-        "name",
-        "phone",
-        "message",
         "created_at",
-        "consent_version",
-        "consent_language",
-        "consent_sha256",
+        "name",
+        "phone_link",
+        "message",
         "processed_at",
         "processed_by",
+        "consent_version_link",
+        "consent_language",
+        "consent_accepted_at",
+        "consent_sha256",
+        "consent_text_link",
     ]
-    fields = readonly_fields[:5] + ["status"] + readonly_fields[5:]
+
+    # --- list columns -------------------------------------------------------------------
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_link(self, inquiry):
+        return format_html('<a href="tel:{0}">{0}</a>', inquiry.phone)
+
+    @admin.display(description=_("message"))
+    def message_start(self, inquiry):
+        return Truncator(inquiry.message).words(8, truncate=" …")
+
+    # --- consent evidence ---------------------------------------------------------------
+
+    @admin.display(description=_("consent version"))
+    def consent_version_link(self, inquiry):
+        number = inquiry.consent_version.number
+        return format_html('<a href="{}">{}</a>', reverse("consent:version", args=[number]), number)
+
+    @admin.display(description=_("consent accepted at"))
+    def consent_accepted_at(self, inquiry):
+        return inquiry.created_at
+
+    @admin.display(description=_("exact text accepted"))
+    def consent_text_link(self, inquiry):
+        url = reverse(
+            "consent:text", args=[inquiry.consent_version.number, inquiry.consent_language]
+        )
+        return format_html('<a href="{0}">{0}</a>', url)
+
+    # --- search: phone prefix on the index, reference exact, else name --------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if REFERENCE_PATTERN.match(term.upper()):
+            return queryset.filter(reference=term.upper()), False
+        prefixes = phone_search_prefixes(term)
+        if prefixes:
+            condition = Q()
+            for prefix in prefixes:
+                condition |= Q(phone__startswith=prefix)
+            return queryset.filter(condition), False
+        return super().get_search_results(request, queryset, search_term)
+
+    # --- permissions: nobody deletes or adds inquiries here --------------------------------
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- processing -------------------------------------------------------------------
+
+    @admin.action(description=_("Mark processed"), permissions=["change"])
+    def mark_processed(self, request, queryset):
+        changed = queryset.mark_processed(by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry marked processed.",
+                "%(count)d inquiries marked processed.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark not processed"), permissions=["change"])
+    def mark_not_processed(self, request, queryset):
+        changed = queryset.mark_not_processed()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry marked not processed.",
+                "%(count)d inquiries marked not processed.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            if obj.status == Inquiry.Status.PROCESSED:
+                obj.processed_at, obj.processed_by = timezone.now(), request.user
+            else:
+                obj.processed_at, obj.processed_by = None, None
+        super().save_model(request, obj, form, change)
+
+    # --- who opened what -----------------------------------------------------------------
+
+    @method_decorator(sensitive_post_parameters())
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            InquiryView.objects.create(
+                inquiry_id=unquote(object_id),
+                user=request.user,
+                username=request.user.get_username(),
+            )
+        return response
+
+
+@admin.register(InquiryView)
+class InquiryViewAdmin(admin.ModelAdmin):
+    """Read-only record of who opened which inquiry; privacy officers see it."""
+
+    list_display = ["viewed_at", "username", "inquiry"]
+    list_filter = ["viewed_at"]
+    search_fields = ["username", "inquiry__reference"]
+    date_hierarchy = "viewed_at"
+    list_select_related = ["inquiry"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

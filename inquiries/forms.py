@@ -1,18 +1,17 @@
 import re
 import uuid
 
-import phonenumbers
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import current_version, published_versions
+from inquiries.phones import phone_to_e164
 
 NAME_MAX_LENGTH = 100
 PHONE_MAX_LENGTH = 32
 MESSAGE_MAX_LENGTH = 2000
-PHONE_REGION = "KZ"
 
 # C0 and C1 control characters and DEL; a message may keep tabs and line breaks.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -97,17 +96,13 @@ class InquiryForm(forms.Form):
         return name
 
     def clean_phone(self):
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        e164 = phone_to_e164(self.cleaned_data["phone"])
+        if e164 is None:
             raise ValidationError(
                 _("This does not look like a phone number. Example: 8 701 123 45 67."),
                 code="invalid_phone",
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return e164
 
     def clean_consent(self):
         # Only the value our own checkbox sends counts as ticked ("off", "no", ... do not).

@@ -1,0 +1,47 @@
+"""Phone numbers as operators type them, turned into the E.164 form the inquiries store."""
+
+import re
+
+import phonenumbers
+
+DEFAULT_REGION = "KZ"
+COUNTRY_CODE = "7"
+# What a phone search may contain besides digits.
+PHONE_PUNCTUATION = re.compile(r"^[\d\s()+\-.]+$")
+MIN_SEARCH_DIGITS = 3
+
+
+def phone_to_e164(raw, *, region=DEFAULT_REGION):
+    """The E.164 form of a full number, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_search_prefixes(term):
+    """The E.164 prefixes a phone search means, or () when the term is not a phone number.
+
+    "8 701 123 45 67", "+77011234567" and "701 123" all become prefixes of "+7701...";
+    a prefix match runs on the phone index, never a scan of the whole table.
+    """
+    term = term.strip()
+    if not PHONE_PUNCTUATION.match(term):
+        return ()
+    digits = re.sub(r"\D", "", term)
+    if len(digits) < MIN_SEARCH_DIGITS:
+        return ()
+    full = phone_to_e164(term)
+    if full:
+        return (full,)
+    if term.startswith("+"):
+        return ("+" + digits,)
+    if digits.startswith("8") and len(digits) <= 11:
+        return ("+" + COUNTRY_CODE + digits[1:],)  # the Kazakh trunk prefix 8
+    if digits.startswith(COUNTRY_CODE) and len(digits) <= 11:
+        # "7701..." may be the country code followed by 701, or a national 770...
+        return ("+" + digits, "+" + COUNTRY_CODE + digits)
+    return ("+" + COUNTRY_CODE + digits,)
