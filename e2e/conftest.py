@@ -81,14 +81,16 @@ def _fresh_database(tmp_path):
     import psycopg
 
     name = f"qarat_e2e_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as connection:
+    server = url.rsplit("/", 1)[0]
+    maintenance = f"{server}/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
 
     def drop():
-        with psycopg.connect(url, autocommit=True) as connection:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    return url.rsplit("/", 1)[0] + f"/{name}", drop
+    return f"{server}/{name}", drop
 
 
 @pytest.fixture(scope="session")
