@@ -17,3 +17,41 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def verified_client_factory(db):
+    """Make a test client logged in as `user` past both login steps: `make(user) -> Client`.
+
+    The admin (staff.admin_site) wants the password and, with ADMIN_REQUIRE_2FA (on in
+    tests, DEBUG is off), a TOTP code. This force_logins the user and marks the session
+    as verified by a real confirmed TOTPDevice, as django_otp.login() does after a right
+    code. pytest-django's `admin_client`/`client.force_login()` alone only reach the
+    login page now. Each call gives a fresh client; `client.user` is the user.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def make(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+        client = Client()
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        client.user = user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def verified_admin_client(django_user_model, verified_client_factory):
+    """A superuser ("admin") past password and code: `admin_client` for the 2FA admin."""
+    user = django_user_model.objects.create_superuser(
+        "admin", "admin@example.com", "a long enough password 1"
+    )
+    return verified_client_factory(user)

@@ -92,6 +92,11 @@ class Inquiry(models.Model):
     submission_token = models.UUIDField(unique=True, editable=False)
     # When the staff notification (reference and link only) went out; NULL while pending.
     notified_at = models.DateTimeField(_("notification sent"), null=True, blank=True)
+    # Taken by a sender before it talks to the mail server, so the background thread and
+    # the cron command never both send; a claim older than a few minutes is a dead sender's.
+    notification_claimed_at = models.DateTimeField(
+        _("notification claimed"), null=True, blank=True, editable=False
+    )
 
     objects = InquiryQuerySet.as_manager()
 

@@ -1,4 +1,9 @@
+from functools import partial
+
+from django.db import transaction
+
 from inquiries.models import Inquiry, new_reference
+from inquiries.notifications import notification_dispatch
 
 
 def inquiry_submit(*, name, phone, message, consent_version, language, token):
@@ -6,7 +11,8 @@ def inquiry_submit(*, name, phone, message, consent_version, language, token):
 
     Returns (inquiry reference, created). The insert skips a duplicate token instead
     of failing on it, so a double click never raises an error that a database log
-    would record together with the statement's values.
+    would record together with the statement's values. A new inquiry's staff
+    notification is dispatched once the row is committed (inquiries.notifications).
     """
     while True:
         reference = new_reference()
@@ -31,5 +37,9 @@ def inquiry_submit(*, name, phone, message, consent_version, language, token):
             .first()
         )
         if stored is not None:
-            return stored, stored == reference
+            created = stored == reference
+            if created:
+                # After the commit, so the sender finds the row; it never waits for mail.
+                transaction.on_commit(partial(notification_dispatch, reference=reference))
+            return stored, created
         # Neither inserted nor already there: the random reference collided. Try another.

@@ -3,6 +3,7 @@
 Every variable is listed with its meaning in `.env.example` and README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,15 +35,20 @@ if not ALLOWED_HOSTS and not DEBUG:
     )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with staff.admin_site.StaffAdminSite as `admin.site` (password + code).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "consent",
     "inquiries",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -53,8 +59,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qarat.urls"
@@ -90,6 +99,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Staff notified of each new inquiry (reference and admin link only, never personal data).
 INQUIRY_NOTIFY_EMAILS = env.list("INQUIRY_NOTIFY_EMAILS", default=[])
+# Send it from a background thread, so a submission never waits for the mail server.
+INQUIRY_NOTIFY_IN_BACKGROUND = env.bool("INQUIRY_NOTIFY_IN_BACKGROUND", default=True)
 # The site's public address, for links in e-mails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -99,6 +110,45 @@ if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
     raise ImproperlyConfigured(
         "ADMIN_URL must look like 'path/' (no leading slash, one trailing slash)."
     )
+
+# Staff login: password (validators below), then a TOTP code from an authenticator app.
+# Without the code the admin stays shut whenever this is on; it is on unless DEBUG.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "QARAT Service"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sessions end when the browser closes, and at the latest a working day after the last change.
+SESSION_HOURS = env.int("SESSION_HOURS", default=9)
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_HOURS must be a whole number of hours, 1 or more.")
+SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Reverse proxies in front of the site that append the client address to X-Forwarded-For
+# (docs/deploy.md). 0: the site is reached directly and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXY_COUNT:
+    # The proxy sets this header itself (docs/deploy.md); directly it could be forged.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after its
+# last attempt. Other addresses and other usernames are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be 1 or more.")
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "staff.network.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,8 @@ from qarat import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The code step of the staff login, before the admin's own catch-all URL.
+    path(f"{settings.ADMIN_URL}second-factor/", include("staff.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -11,55 +11,54 @@ CHANGELIST = "/admin/consent/consentversion/"
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_client(verified_client_factory):
     user = User.objects.create_user("editor", password="a long enough password 1", is_staff=True)
     for codename in ("view_consentversion", "add_consentversion", "change_consentversion"):
         user.user_permissions.add(Permission.objects.get(codename=codename))
-    client.force_login(user)
-    client.user = user
-    return client
+    return verified_client_factory(user)
 
 
-def test_published_version_is_read_only_and_cannot_be_deleted_in_the_admin(admin_client):
+def test_published_version_is_read_only_and_cannot_be_deleted_in_the_admin(verified_admin_client):
     version = ConsentVersion.objects.get(number=1)
-    page = admin_client.get(f"{CHANGELIST}{version.pk}/change/")
+    page = verified_admin_client.get(f"{CHANGELIST}{version.pk}/change/")
     assert page.status_code == 200
     assert b'name="text_en"' not in page.content  # shown, not editable
-    response = admin_client.post(
+    response = verified_admin_client.post(
         f"{CHANGELIST}{version.pk}/change/",
         {"significant": "", "text_ru": "x", "text_kk": "x", "text_en": "x"},
     )
     assert response.status_code == 403
-    assert admin_client.get(f"{CHANGELIST}{version.pk}/delete/").status_code == 403
+    assert verified_admin_client.get(f"{CHANGELIST}{version.pk}/delete/").status_code == 403
     assert (
-        admin_client.post(f"{CHANGELIST}{version.pk}/delete/", {"post": "yes"}).status_code == 403
+        verified_admin_client.post(f"{CHANGELIST}{version.pk}/delete/", {"post": "yes"}).status_code
+        == 403
     )
     version.refresh_from_db()
     assert version.text_en.startswith("Personal data") and version.significant
 
 
-def test_bulk_delete_is_not_offered(admin_client):
-    page = admin_client.get(CHANGELIST).content.decode()
+def test_bulk_delete_is_not_offered(verified_admin_client):
+    page = verified_admin_client.get(CHANGELIST).content.decode()
     assert "delete_selected" not in page
     assert 'value="publish"' in page
 
 
-def test_staff_drafts_a_version_and_publishes_it(admin_client):
-    response = admin_client.post(
+def test_staff_drafts_a_version_and_publishes_it(verified_admin_client):
+    response = verified_admin_client.post(
         f"{CHANGELIST}add/",
         {"significant": "on", "text_ru": "Текст 2", "text_kk": "Мәтін 2", "text_en": "Text 2"},
     )
     assert response.status_code == 302
     draft = ConsentVersion.objects.get(text_en="Text 2")
     assert draft.number is None
-    response = admin_client.post(
+    response = verified_admin_client.post(
         CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
     assert response.status_code == 200
     draft.refresh_from_db()
     assert draft.number == 2
     assert draft.published_on == timezone.localdate()
-    assert admin_client.get("/en/consent/").content.decode().count("Text 2") == 1
+    assert verified_admin_client.get("/en/consent/").content.decode().count("Text 2") == 1
 
 
 def test_publishing_needs_the_publish_permission(staff_client):

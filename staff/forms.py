@@ -1,0 +1,72 @@
+import math
+import re
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class TokenForm(forms.Form):
+    """The six-digit code of an authenticator app, checked against one device."""
+
+    token = forms.CharField(
+        label=_("Code from the app"),
+        max_length=7,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "size": 7,
+            }
+        ),
+    )
+
+    def __init__(self, *args, device, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_token(self):
+        # Apps show the code as "123 456"; people type it that way.
+        token = "".join(self.cleaned_data["token"].split())
+        if not re.fullmatch(r"[0-9]{6}", token):
+            raise forms.ValidationError(_("Enter the six digits the app shows."), code="invalid")
+        return token
+
+    def clean(self):
+        cleaned_data = super().clean()
+        token = cleaned_data.get("token")
+        if token is None:
+            return cleaned_data
+        allowed, details = self.device.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(self._throttled_message(details), code="throttled")
+        # Locks the row, so two requests cannot both spend one code or slip past the
+        # throttle; a failure is counted on the device (and committed) before we answer.
+        with transaction.atomic():
+            device = type(self.device).objects.select_for_update().get(pk=self.device.pk)
+            verified = device.verify_token(token)
+        if not verified:
+            raise forms.ValidationError(
+                _(
+                    "That code is not right. Enter the code the app shows now; if it is "
+                    "refused again, check that the phone's clock is set automatically."
+                ),
+                code="wrong",
+            )
+        self.device = device
+        return cleaned_data
+
+    @staticmethod
+    def _throttled_message(details):
+        locked_until = (details or {}).get("locked_until")
+        seconds = 1
+        if locked_until is not None:
+            seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+        return ngettext(
+            "Too many wrong codes. Wait %(seconds)d second and enter the current code.",
+            "Too many wrong codes. Wait %(seconds)d seconds and enter the current code.",
+            seconds,
+        ) % {"seconds": seconds}

@@ -1,0 +1,154 @@
+"""The second step of a staff login (the code), enrolment of the app, and the lockout page."""
+
+from base64 import b32encode
+from math import ceil
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from staff.forms import TokenForm
+from staff.otp import confirmed_device, is_verified, next_url
+
+
+def _staff_or_login(request):
+    """None for an active staff member; otherwise the redirect to the password step."""
+    user = request.user
+    if user.is_active and user.is_staff:
+        return None
+    return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+
+def _context(request, **extra):
+    return {
+        **admin.site.each_context(request),
+        "has_permission": False,  # no admin navigation before the code
+        "next": next_url(request),
+        **extra,
+    }
+
+
+def _same_query(request, url_name):
+    query = request.GET.urlencode()
+    return redirect(f"{reverse(url_name)}?{query}" if query else reverse(url_name))
+
+
+def _verified(request, device, message=None):
+    # A new session key for the elevated session, as auth.login() does for the password.
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    if message:
+        messages.success(request, message)
+    return redirect(next_url(request))
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def verify(request):
+    """Ask a staff member who has an app for its current code."""
+    if denied := _staff_or_login(request):
+        return denied
+    if is_verified(request.user):
+        return redirect(next_url(request))
+    device = confirmed_device(request.user)
+    if device is None:
+        return _same_query(request, "staff:enrol")
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        return _verified(request, form.device)
+    return render(
+        request,
+        "staff/verify.html",
+        _context(request, form=form, title=_("Second factor")),
+    )
+
+
+@never_cache
+@sensitive_post_parameters("token")
+def enrol(request):
+    """Connect an authenticator app: QR code (or the key typed in), then one code to confirm.
+
+    Only for a staff member past the password who has no confirmed app yet; replacing an
+    app goes through a superuser, who deletes the old device in the admin.
+    """
+    if denied := _staff_or_login(request):
+        return denied
+    if confirmed_device(request.user) is not None:
+        return _same_query(request, "staff:verify")
+    # One pending device per user, so reloading the page keeps the same QR code.
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).order_by(
+        "pk"
+    ).first() or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None, device=device)
+    if request.method == "POST" and form.is_valid():
+        device = form.device
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.devices_for_user(request.user, confirmed=False).delete()
+        return _verified(request, device, _("The app is connected. Use it at every login."))
+    return render(
+        request,
+        "staff/enrol.html",
+        _context(
+            request,
+            form=form,
+            title=_("Connect an authenticator app"),
+            qr_svg=qr_svg(device.config_url),
+            secret=spaced(b32encode(device.bin_key).decode()),
+        ),
+    )
+
+
+@require_POST
+def cancel(request):
+    """Log out from the code step (the admin's own logout needs a verified session)."""
+    logout(request)
+    return redirect("admin:login")
+
+
+def lockout(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the page shown instead of the login form while locked out."""
+    cool_off = get_cool_off(request)
+    # Every attempt during the lockout restarts the cool-off (axes' default), so the
+    # lock lifts one cool-off after this attempt.
+    started = getattr(request, "axes_attempt_time", None) or timezone.now()
+    return render(
+        request,
+        "staff/lockout.html",
+        _context(
+            request,
+            title=_("Login locked"),
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            cool_off_minutes=ceil(cool_off.total_seconds() / 60),
+            retry_at=timezone.localtime(started + cool_off),
+        ),
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+
+
+def qr_svg(data):
+    """The QR code of `data` as inline SVG markup: drawn here, no script, no outside host."""
+    image = qrcode.make(
+        data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4
+    )
+    # Our own drawing of a URL we built: only path data, nothing from the request.
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308
+
+
+def spaced(secret, group=4):
+    """The key in groups of four, as apps ask for it to be typed."""
+    return " ".join(secret[i : i + group] for i in range(0, len(secret), group))
