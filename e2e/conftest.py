@@ -61,11 +61,12 @@ class Site:
         self.url = url
         self.env = env
 
-    def manage(self, *args):
+    def manage(self, *args, stdin=None):
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
             env=self.env,
+            input=stdin,
             check=True,
             capture_output=True,
             text=True,
@@ -142,6 +143,14 @@ def site(tmp_path_factory):
         server.wait(timeout=30)
         if drop_database:
             drop_database()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture

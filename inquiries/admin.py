@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
-from inquiries.phones import phone_search_prefixes
+from inquiries.phones import phone_display, phone_search_prefixes
 
 REFERENCE_PATTERN = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
@@ -82,6 +82,8 @@ class InquiryAdmin(admin.ModelAdmin):
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # Facet counts would count the whole table once per filter choice.
+    show_facets = admin.ShowFacets.NEVER
     actions = ["mark_processed", "mark_not_processed"]
     fieldsets = [
         (_("Inquiry"), {"fields": ["reference", "created_at", "name", "phone_link", "message"]}),
@@ -118,7 +120,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("phone"), ordering="phone")
     def phone_link(self, inquiry):
-        return format_html('<a href="tel:{0}">{0}</a>', inquiry.phone)
+        return format_html('<a href="tel:{}">{}</a>', inquiry.phone, phone_display(inquiry.phone))
 
     @admin.display(description=_("message"))
     def message_start(self, inquiry):
@@ -231,6 +233,7 @@ class InquiryViewAdmin(admin.ModelAdmin):
     list_select_related = ["inquiry"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request):
         return False

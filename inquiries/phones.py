@@ -22,6 +22,15 @@ def phone_to_e164(raw, *, region=DEFAULT_REGION):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_display(e164):
+    """A stored number spaced for reading aloud, e.g. "+7 701 555 1234"."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def phone_search_prefixes(term):
     """The E.164 prefixes a phone search means, or () when the term is not a phone number.
 

@@ -16,6 +16,8 @@ class StaffAdminSite(admin.AdminSite):
 
     site_header = _("QARAT Service — back office")
     site_title = _("QARAT Service — back office")
+    # One or two models per role: the list gets the whole width.
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         if not super().has_permission(request):

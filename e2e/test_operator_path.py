@@ -1,0 +1,78 @@
+import base64
+import re
+import uuid
+
+import pytest
+from django_otp.oath import totp
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Operator password for e2e 2026"
+
+
+def current_code(secret):
+    key = base64.b32decode(secret.replace(" ", "").upper())
+    return f"{totp(key):06d}"
+
+
+def submit_inquiry(page, site, phone):
+    page.goto(site.url + "/")
+    page.fill("#id_name", "Ержан Оператор-тест")
+    page.fill("#id_phone", phone)
+    page.check("#id_consent")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/thanks/"))
+    return page.inner_text(".reference")
+
+
+def test_operator_logs_in_with_second_factor_finds_by_phone_and_marks_processed(
+    site, desktop_page, tmp_path
+):
+    page = desktop_page
+    wanted = submit_inquiry(page, site, "+7 701 777 66 55")
+    other = submit_inquiry(page, site, "8 702 111 22 33")
+
+    username = f"operator-{uuid.uuid4().hex[:6]}"
+    site.manage("create_operator", username, "--password-stdin", stdin=PASSWORD + "\n")
+
+    # Password first, then the authenticator app is enrolled from the QR page's key.
+    page.goto(site.url + "/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(re.compile(r"/second-factor/enrol/"))
+    assert page.locator(".qr svg").count() == 1
+    secret = page.inner_text(".secret")
+    page.fill("input[name=token]", current_code(secret))
+    page.click("form button[type=submit], form input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    assert "1" in page.inner_text(".waiting-inquiries") or "2" in page.inner_text(
+        ".waiting-inquiries"
+    )
+
+    # Search by the number as the caller says it, mark processed with the bulk action.
+    page.goto(site.url + "/admin/inquiries/inquiry/")
+    page.fill("#searchbar", "8 701 777 66 55")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert wanted in rows.first.inner_text()
+    assert other not in page.inner_text("#result_list")
+    page.screenshot(path=str(tmp_path / "admin-search.png"), full_page=True)
+    rows.first.locator("input.action-select").check()
+    page.select_option("select[name=action]", "mark_processed")
+    page.click("button[name=index]")
+    page.wait_for_load_state()
+    assert page.locator(".messagelist .success").count() == 1
+
+    stored = site.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from inquiries.models import Inquiry;"
+        f"i = Inquiry.objects.get(reference='{wanted}');"
+        "print(i.status, i.processed_by.username);"
+        f"print(Inquiry.objects.get(reference='{other}').status)",
+    )
+    assert stored.split() == ["processed", username, "new"]
