@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 # Lint, migrations in step with the models, then the whole suite
 # (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: lint
-	DEBUG=false SECRET_KEY=makemigrations-check ALLOWED_HOSTS=localhost \
+	DEBUG=false SECRET_KEY=makemigrations-check PHONE_HASH_KEY=makemigrations-check ALLOWED_HOSTS=localhost \
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -20,7 +20,7 @@ WAITING_COUNT_LIMIT = 10_000
 
 class InquiryQuerySet(models.QuerySet):
     def waiting(self):
-        return self.filter(status=Inquiry.Status.NEW)
+        return self.filter(status=Inquiry.Status.NEW, blocked_at__isnull=True)
 
     def count_capped(self, limit=WAITING_COUNT_LIMIT):
         """Count up to `limit` rows: a bounded cost however large the table grows."""
@@ -35,6 +35,18 @@ class InquiryQuerySet(models.QuerySet):
         return self.exclude(status=Inquiry.Status.PROCESSED).update(
             status=Inquiry.Status.PROCESSED, processed_at=now or timezone.now(), processed_by=by
         )
+
+    def not_blocked(self):
+        return self.filter(blocked_at__isnull=True)
+
+    def under_hold(self):
+        return self.exclude(legal_hold_reason="")
+
+    def not_under_hold(self):
+        return self.filter(legal_hold_reason="")
+
+    def of_phone(self, e164):
+        return self.filter(phone=e164)
 
     def mark_not_processed(self):
         return self.exclude(status=Inquiry.Status.NEW).update(
@@ -77,6 +89,28 @@ class Inquiry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # Legal hold: kept past its retention (clause 6: "unless longer storage is required by
+    # law") until a privacy officer lifts it. The reason is theirs, never the visitor's data.
+    legal_hold_reason = models.CharField(_("legal hold"), max_length=300, blank=True)
+    legal_hold_at = models.DateTimeField(_("legal hold since"), null=True, blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal hold set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Blocked at the data subject's request: hidden from operators until unblocked.
+    blocked_at = models.DateTimeField(_("blocked since"), null=True, blank=True)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("blocked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     consent_version = models.ForeignKey(
         "consent.ConsentVersion",
         verbose_name=_("consent version"),
@@ -104,6 +138,13 @@ class Inquiry(models.Model):
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
         ordering = ["-created_at"]
+        permissions = [
+            ("see_blocked_inquiry", _("Can see blocked inquiries")),
+            ("block_inquiry", _("Can block and unblock inquiries")),
+            ("hold_inquiry", _("Can place and lift legal holds")),
+            ("correct_inquiry", _("Can correct an inquiry's personal data")),
+            ("export_inquiry", _("Can export a data subject's inquiries")),
+        ]
         indexes = [
             # The triage list: waiting (or processed) inquiries, newest first.
             models.Index(fields=["status", "-created_at"], name="inquiry_status_created"),

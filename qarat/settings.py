@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "consent",
     "inquiries",
+    "privacy",
     "staff",
 ]
 
@@ -140,6 +141,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# No banner on every management command (cron would mail it daily).
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
 if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
@@ -180,6 +183,35 @@ STORAGES = {
 }
 
 CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"
+
+# --- Retention and data-subject requests (consent clauses 6, 10, 11) ---------------------
+
+# Key of the phone-number hashes in the request register and destruction records. Never
+# change it once in use: old records would no longer match their numbers.
+PHONE_HASH_KEY = env.str("PHONE_HASH_KEY", default="")
+if not PHONE_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PHONE_HASH_KEY is not set. With DEBUG off the site refuses to start without it: "
+            "set a long random PHONE_HASH_KEY, different from SECRET_KEY (see .env.example)."
+        )
+    PHONE_HASH_KEY = "insecure-local-development-only"  # noqa: S105 - DEBUG only
+
+# Inquiries are deleted at their N-th anniversary; at most 3 (a system check refuses more).
+INQUIRY_RETENTION_YEARS = env.int("INQUIRY_RETENTION_YEARS", default=3)
+# Each purge deletes what would pass its anniversary before the next daily run.
+PURGE_MARGIN_HOURS = env.int("PURGE_MARGIN_HOURS", default=24)
+# Optionally delete processed inquiries this many days after processing (empty: off).
+INQUIRY_PROCESSED_RETENTION_DAYS = env.int("INQUIRY_PROCESSED_RETENTION_DAYS", default=None)
+
+# Working days to answer each kind of data-subject request (Law No. 94-V; see README).
+SUBJECT_REQUEST_DEADLINE_DAYS = {
+    "information": env.int("REQUEST_DAYS_INFORMATION", default=3),
+    "correction": env.int("REQUEST_DAYS_CORRECTION", default=1),
+    "blocking": env.int("REQUEST_DAYS_BLOCKING", default=1),
+    "deletion": env.int("REQUEST_DAYS_DELETION", default=1),
+    "withdrawal": env.int("REQUEST_DAYS_WITHDRAWAL", default=15),
+}
 
 # How long the published consent versions stay cached in each process. Publishing
 # clears the cache at once; the timeout bounds staleness where the cache is per-process.

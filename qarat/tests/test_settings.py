@@ -104,3 +104,10 @@ def test_compiled_translations_match_their_catalogs(language):
         else:
             key = f"{message.context}\x04{message.id}" if message.context else message.id
             assert compiled.gettext(key) == message.string, "run `make messages`"
+
+
+def test_missing_phone_hash_key_stops_start_up_with_debug_off():
+    env = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.kz"}
+    result = run_django("print('started')", PHONE_HASH_KEY="", **env)
+    assert result.returncode != 0
+    assert "PHONE_HASH_KEY is not set" in result.stderr

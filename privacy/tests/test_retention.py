@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from inquiries.retention import anniversary, retention_cutoff
+from privacy.retention import anniversary, retention_cutoff
 
 NO_MARGIN = datetime.timedelta(0)
 

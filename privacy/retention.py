@@ -7,6 +7,7 @@ late cron never lets an inquiry outlive it. Pure functions of `now`, so tests pi
 import calendar
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 MAX_RETENTION_YEARS = 3
@@ -38,3 +39,12 @@ def retention_cutoff(*, now, years=MAX_RETENTION_YEARS, margin=datetime.timedelt
         # 29 February's anniversary is 28 February: the same time on the 29th is due too.
         cutoff = cutoff.replace(day=29)
     return cutoff
+
+
+def purge_cutoffs(*, now):
+    """(retention cutoff, processed cutoff or None) for a purge run at `now`, from settings."""
+    margin = datetime.timedelta(hours=settings.PURGE_MARGIN_HOURS)
+    cutoff = retention_cutoff(now=now, years=settings.INQUIRY_RETENTION_YEARS, margin=margin)
+    days = settings.INQUIRY_PROCESSED_RETENTION_DAYS
+    processed = None if days is None else now + margin - datetime.timedelta(days=days)
+    return cutoff, processed

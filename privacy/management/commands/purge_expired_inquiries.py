@@ -1,0 +1,66 @@
+"""Delete the inquiries whose retention ends before the next daily run (consent, clause 6).
+
+Run daily by cron:
+
+    15 3 * * *  cd /srv/qarat && .venv/bin/python manage.py purge_expired_inquiries -v 0
+
+No inquiry may exist past its third anniversary (INQUIRY_RETENTION_YEARS, 3 at most):
+each run deletes everything that will reach it within PURGE_MARGIN_HOURS (default a day),
+so a late cron does not break the promise. Inquiries under legal hold are kept and
+counted. Each deletion is written down in a destruction record (counts, cutoff, basis;
+no personal data). Prints counts only. --dry-run changes nothing. On PostgreSQL a second
+run started while one is going exits at once with a message.
+"""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from privacy.locks import job_lock
+from privacy.services import PURGE_JOB, expired_inquiries, inquiries_purge
+
+
+class Command(BaseCommand):
+    help = "Delete inquiries past their retention period (daily, from cron)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would be deleted; change nothing."
+        )
+
+    def handle(self, *args, dry_run=False, verbosity=1, **options):
+        now = timezone.now()
+        with job_lock(PURGE_JOB) as acquired:
+            if not acquired:
+                self.stdout.write("Another purge is running; this one stops without changes.")
+                return
+            if dry_run:
+                self._report_dry_run(now, verbosity)
+                return
+            purge = inquiries_purge(now=now)
+        if verbosity >= 1:
+            self.stdout.write(
+                f"Deleted {purge.retention.count} inquiries past their retention; "
+                f"kept {purge.retention.held_back} under legal hold."
+            )
+            if purge.processed is not None:
+                self.stdout.write(
+                    f"Deleted {purge.processed.count} processed inquiries past "
+                    f"their processed retention; kept {purge.processed.held_back} under legal hold."
+                )
+
+    def _report_dry_run(self, now, verbosity):
+        expired, processed, cutoff, processed_cutoff = expired_inquiries(now=now)
+        if verbosity < 1:
+            return
+        held = expired.under_hold().count()
+        self.stdout.write(
+            f"Dry run: {expired.count() - held} inquiries received on or before "
+            f"{timezone.localtime(cutoff):%Y-%m-%d %H:%M} would be deleted; "
+            f"{held} are under legal hold. Nothing was changed."
+        )
+        if processed is not None:
+            held = processed.under_hold().count()
+            self.stdout.write(
+                f"Dry run: {processed.count() - held} processed inquiries would be deleted "
+                f"early; {held} are under legal hold."
+            )

@@ -1,0 +1,131 @@
+"""Destroying inquiries: one path for the retention purge and for erasure on request.
+
+Inventory of where an inquiry's personal data can be (each destroying path clears all):
+- the inquiry row itself (name, phone, message; the note may quote them);
+- admin log entries about it (their text carries no personal data by design, but they
+  name the inquiry, so they go with it);
+- records of who opened it (InquiryView; cascade);
+- nothing else: e-mails carry the reference only, logs and caches never hold the data.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+
+from inquiries.models import Inquiry
+from privacy.models import DestructionRecord, JobRun
+from privacy.retention import purge_cutoffs
+
+BATCH_SIZE = 1000
+
+
+@dataclass
+class Destruction:
+    count: int
+    held_back: int
+    record: DestructionRecord | None
+
+
+def inquiries_destroy(
+    *,
+    queryset,
+    basis,
+    actor,
+    cutoff=None,
+    phone_hash="",
+    request=None,
+    batch_size=BATCH_SIZE,
+):
+    """Delete the inquiries of `queryset` not under legal hold, in short transactions.
+
+    Memory stays flat whatever the number of rows: each batch reads only ids. The
+    destruction record is written first and counted up inside each batch's transaction,
+    so no deletion is ever left unrecorded. Returns a Destruction with the counts.
+    """
+    held_back = queryset.under_hold().count()
+    due = queryset.not_under_hold()
+    if not due.exists():
+        record = None
+        if held_back:
+            record = DestructionRecord.objects.create(
+                basis=basis,
+                actor=actor,
+                cutoff=cutoff,
+                phone_hash=phone_hash,
+                request=request,
+                held_back=held_back,
+            )
+        return Destruction(count=0, held_back=held_back, record=record)
+    record = DestructionRecord.objects.create(
+        basis=basis,
+        actor=actor,
+        cutoff=cutoff,
+        phone_hash=phone_hash,
+        request=request,
+        held_back=held_back,
+    )
+    content_type = ContentType.objects.get_for_model(Inquiry)
+    total = 0
+    while True:
+        with transaction.atomic():
+            ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            LogEntry.objects.filter(
+                content_type=content_type, object_id__in=[str(pk) for pk in ids]
+            ).delete()
+            _deleted, per_model = Inquiry.objects.filter(pk__in=ids).delete()
+            count = per_model.get(Inquiry._meta.label, 0)
+            DestructionRecord.objects.filter(pk=record.pk).update(count=F("count") + count)
+            total += count
+    record.refresh_from_db()
+    return Destruction(count=total, held_back=held_back, record=record)
+
+
+PURGE_JOB = "purge_expired_inquiries"
+
+
+@dataclass
+class Purge:
+    retention: Destruction
+    processed: Destruction | None
+
+
+def expired_inquiries(*, now):
+    """(inquiries due by retention, processed inquiries due early or None, the cutoffs)."""
+    cutoff, processed_cutoff = purge_cutoffs(now=now)
+    expired = Inquiry.objects.filter(created_at__lte=cutoff)
+    processed = None
+    if processed_cutoff is not None:
+        processed = Inquiry.objects.filter(
+            created_at__gt=cutoff,
+            status=Inquiry.Status.PROCESSED,
+            processed_at__lte=processed_cutoff,
+        )
+    return expired, processed, cutoff, processed_cutoff
+
+
+def inquiries_purge(*, now, batch_size=BATCH_SIZE):
+    """Delete every inquiry past its retention (and, if set, processed ones past theirs)."""
+    expired, processed, cutoff, processed_cutoff = expired_inquiries(now=now)
+    retention = inquiries_destroy(
+        queryset=expired,
+        basis=DestructionRecord.Basis.RETENTION,
+        actor="retention",
+        cutoff=cutoff,
+        batch_size=batch_size,
+    )
+    early = None
+    if processed is not None:
+        early = inquiries_destroy(
+            queryset=processed,
+            basis=DestructionRecord.Basis.PROCESSED,
+            actor="retention",
+            cutoff=processed_cutoff,
+            batch_size=batch_size,
+        )
+    JobRun.record_success(PURGE_JOB, now=now)
+    return Purge(retention=retention, processed=early)
