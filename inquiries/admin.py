@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
@@ -15,8 +16,40 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
+from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
-from inquiries.phones import phone_display, phone_search_prefixes
+from inquiries.phones import phone_display, phone_search_prefixes, phone_to_e164
+
+
+class InquiryAdminForm(forms.ModelForm):
+    """A privacy officer's correction keeps the rules of the public form."""
+
+    class Meta:
+        model = Inquiry
+        fields = ["name", "phone", "message", "status", "note", "legal_hold_reason"]
+
+    def clean_name(self):
+        return InquiryForm.clean_name_value(self.cleaned_data["name"])
+
+    def clean_phone(self):
+        e164 = phone_to_e164(self.cleaned_data["phone"])
+        if e164 is None:
+            raise forms.ValidationError(
+                _("This does not look like a phone number. Example: 8 701 123 45 67.")
+            )
+        return e164
+
+    def clean_message(self):
+        message = self.cleaned_data["message"]
+        if MESSAGE_CONTROL_CHARACTERS.search(message):
+            raise forms.ValidationError(
+                _("Remove the invisible control characters (such as NUL) from this field.")
+            )
+        return message
+
+    def clean_legal_hold_reason(self):
+        return " ".join(self.cleaned_data["legal_hold_reason"].split())
+
 
 REFERENCE_PATTERN = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
@@ -84,23 +117,8 @@ class InquiryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # Facet counts would count the whole table once per filter choice.
     show_facets = admin.ShowFacets.NEVER
-    actions = ["mark_processed", "mark_not_processed"]
-    fieldsets = [
-        (_("Inquiry"), {"fields": ["reference", "created_at", "name", "phone_link", "message"]}),
-        (_("Processing"), {"fields": ["status", "note", "processed_at", "processed_by"]}),
-        (
-            _("Consent evidence"),
-            {
-                "fields": [
-                    "consent_version_link",
-                    "consent_language",
-                    "consent_accepted_at",
-                    "consent_sha256",
-                    "consent_text_link",
-                ]
-            },
-        ),
-    ]
+    actions = ["mark_processed", "mark_not_processed", "lift_legal_hold"]
+    form = InquiryAdminForm
     readonly_fields = [
         "reference",
         "created_at",
@@ -114,7 +132,73 @@ class InquiryAdmin(admin.ModelAdmin):
         "consent_accepted_at",
         "consent_sha256",
         "consent_text_link",
+        "legal_hold_at",
+        "legal_hold_by",
+        "blocked_at",
+        "blocked_by",
     ]
+    evidence_fields = [
+        "consent_version_link",
+        "consent_language",
+        "consent_accepted_at",
+        "consent_sha256",
+        "consent_text_link",
+    ]
+
+    # --- what each role sees and may change -----------------------------------------------
+
+    @staticmethod
+    def _may(request, permission):
+        return request.user.has_perm(f"inquiries.{permission}_inquiry")
+
+    def get_fieldsets(self, request, obj=None):
+        corrects = self._may(request, "correct")
+        data = ["reference", "created_at", "name", "phone" if corrects else "phone_link", "message"]
+        fieldsets = [
+            (_("Inquiry"), {"fields": data}),
+            (_("Processing"), {"fields": ["status", "note", "processed_at", "processed_by"]}),
+            (_("Consent evidence"), {"fields": self.evidence_fields}),
+        ]
+        if self._may(request, "see_blocked"):
+            fieldsets.append(
+                (
+                    _("Legal hold and blocking"),
+                    {
+                        "fields": [
+                            "legal_hold_reason",
+                            "legal_hold_at",
+                            "legal_hold_by",
+                            "blocked_at",
+                            "blocked_by",
+                        ]
+                    },
+                )
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if not self._may(request, "correct"):
+            readonly += ["phone"]
+        else:
+            readonly = [f for f in readonly if f not in ("name", "message")]
+        if not self._may(request, "hold"):
+            readonly += ["legal_hold_reason"]
+        return readonly
+
+    def get_list_display(self, request):
+        columns = list(self.list_display)
+        if self._may(request, "see_blocked"):
+            columns += ["is_blocked", "is_held"]
+        return columns
+
+    @admin.display(description=_("blocked"), boolean=True)
+    def is_blocked(self, inquiry):
+        return inquiry.blocked_at is not None
+
+    @admin.display(description=_("legal hold"), boolean=True)
+    def is_held(self, inquiry):
+        return bool(inquiry.legal_hold_reason)
 
     # --- list columns -------------------------------------------------------------------
 
@@ -146,6 +230,9 @@ class InquiryAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
+        if not self._may(request, "see_blocked"):
+            # Blocked at the data subject's request: gone from operators' lists and searches.
+            queryset = queryset.not_blocked()
         return TriageQuerySet(model=queryset.model, query=queryset.query, using=queryset.db)
 
     # --- search: phone prefix on the index, reference exact, else name --------------------
@@ -200,7 +287,30 @@ class InquiryAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(description=_("Lift the legal hold"), permissions=["hold"])
+    def lift_legal_hold(self, request, queryset):
+        changed = queryset.under_hold().update(
+            legal_hold_reason="", legal_hold_at=None, legal_hold_by=None
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "Legal hold lifted on %(count)d inquiry.",
+                "Legal hold lifted on %(count)d inquiries.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    def has_hold_permission(self, request):
+        return self._may(request, "hold")
+
     def save_model(self, request, obj, form, change):
+        if "legal_hold_reason" in form.changed_data:
+            held = bool(obj.legal_hold_reason)
+            obj.legal_hold_at = timezone.now() if held else None
+            obj.legal_hold_by = request.user if held else None
         if "status" in form.changed_data:
             if obj.status == Inquiry.Status.PROCESSED:
                 obj.processed_at, obj.processed_by = timezone.now(), request.user

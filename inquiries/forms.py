@@ -90,9 +90,18 @@ class InquiryForm(forms.Form):
             self.initial.setdefault("token", str(uuid.uuid4()))
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
+        return self.clean_name_value(self.cleaned_data["name"])
+
+    @staticmethod
+    def clean_name_value(name):
+        name = " ".join(name.split())
         if not any(ch.isalpha() for ch in name):
             raise ValidationError(_("Please enter your name in letters."), code="no_letters")
+        if CONTROL_CHARACTERS.search(name):
+            raise ValidationError(
+                _("Remove the invisible control characters (such as NUL) from this field."),
+                code="control_characters",
+            )
         return name
 
     def clean_phone(self):

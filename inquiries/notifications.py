@@ -94,7 +94,8 @@ def notification_build(*, reference, pk, recipients):
 
 def _claimable(now):
     stale = now - CLAIM_EXPIRY
-    return Q(notified_at__isnull=True) & (
+    # A blocked inquiry is not announced until it is unblocked.
+    return Q(notified_at__isnull=True, blocked_at__isnull=True) & (
         Q(notification_claimed_at__isnull=True) | Q(notification_claimed_at__lt=stale)
     )
 

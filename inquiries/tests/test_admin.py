@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryView
 from inquiries.tests.helpers import (
@@ -306,3 +307,82 @@ def test_name_search_has_a_trigram_index_on_postgresql():
         else:
             tables = connection.introspection.get_constraints(cursor, "inquiries_inquiry")
             assert "inquiry_name_trgm" not in tables
+
+
+# --- Blocking, legal hold and correction (privacy officers) --------------------------------
+
+
+def test_blocked_inquiries_disappear_for_operators_but_not_privacy_officers(
+    operator, privacy_officer
+):
+    blocked = make_inquiry(phone="+77015551234")
+    Inquiry.objects.filter(pk=blocked.pk).update(blocked_at=timezone.now())
+    visible = make_inquiry(phone="+77029998877")
+    page = operator.get(LIST).content.decode()
+    assert blocked.reference not in page and visible.reference in page
+    assert blocked.reference not in operator.get(LIST, {"q": "8 701 555 12 34"}).content.decode()
+    assert operator.get(change_url(blocked)).status_code == 302  # "does not exist" redirect
+    waiting = re.search(r'<p class="waiting-inquiries">(.*?)</p>', page, re.S).group(1)
+    assert re.search(r"\b1\b", waiting)
+    officer_page = privacy_officer.get(LIST, {"q": "8 701 555 12 34"}).content.decode()
+    assert blocked.reference in officer_page
+    assert privacy_officer.get(change_url(blocked)).status_code == 200
+
+
+def test_a_blocked_inquiry_is_not_announced_until_unblocked(settings):
+    from inquiries.notifications import Outcome, notification_send
+
+    settings.INQUIRY_NOTIFY_EMAILS = ["staff@example.kz"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    inquiry = make_inquiry()
+    Inquiry.objects.filter(pk=inquiry.pk).update(blocked_at=timezone.now())
+    assert notification_send(reference=inquiry.reference) == Outcome.SKIPPED
+    Inquiry.objects.filter(pk=inquiry.pk).update(blocked_at=None)
+    assert notification_send(reference=inquiry.reference) == Outcome.SENT
+
+
+def test_only_privacy_officers_place_a_legal_hold_with_a_reason(operator, privacy_officer):
+    inquiry = make_inquiry()
+    operator.post(change_url(inquiry), {"status": "new", "legal_hold_reason": "Operator says"})
+    inquiry.refresh_from_db()
+    assert inquiry.legal_hold_reason == ""
+    assert 'name="legal_hold_reason"' not in operator.get(change_url(inquiry)).content.decode()
+    privacy_officer.post(
+        change_url(inquiry),
+        {
+            "status": "new",
+            "name": inquiry.name,
+            "phone": inquiry.phone,
+            "message": inquiry.message,
+            "legal_hold_reason": "  Court request  No. 5 ",
+        },
+    )
+    inquiry.refresh_from_db()
+    assert inquiry.legal_hold_reason == "Court request No. 5"
+    assert inquiry.legal_hold_at is not None
+    assert inquiry.legal_hold_by.username.startswith("privacy")
+    page = operator.get(LIST).content.decode()
+    assert 'value="lift_legal_hold"' not in page
+    privacy_officer.post(LIST, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk]})
+    inquiry.refresh_from_db()
+    assert (inquiry.legal_hold_reason, inquiry.legal_hold_at, inquiry.legal_hold_by) == (
+        "",
+        None,
+        None,
+    )
+
+
+def test_privacy_officer_corrects_the_data_with_the_forms_rules(privacy_officer):
+    inquiry = make_inquiry()
+    url = change_url(inquiry)
+    base = {"status": "new", "message": inquiry.message, "legal_hold_reason": ""}
+    response = privacy_officer.post(url, {**base, "name": "Айгерим  Новая", "phone": "12"})
+    assert response.status_code == 200  # form shown again with the error
+    assert "phone" in response.context["adminform"].form.errors
+    inquiry.refresh_from_db()
+    assert inquiry.phone == CANARY_PHONE
+    privacy_officer.post(url, {**base, "name": "Айгерим  Новая", "phone": "8 702 111 22 33"})
+    inquiry.refresh_from_db()
+    assert (inquiry.name, inquiry.phone) == ("Айгерим Новая", "+77021112233")
+    entry = LogEntry.objects.latest("action_time")
+    assert "Айгерим" not in entry.change_message and "7021112233" not in entry.change_message
