@@ -145,23 +145,41 @@ def site(tmp_path_factory):
             drop_database()
 
 
+def _watched_page(browser, **options):
+    """A page in a fresh context that records every Content-Security-Policy violation."""
+    context = browser.new_context(**options)
+    violations = []
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.location.get('url')}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return context, context.new_page(), violations
+
+
 @pytest.fixture
 def desktop_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-    page = context.new_page()
+    context, page, violations = _watched_page(
+        browser, viewport={"width": 1280, "height": 900}, locale="ru-RU"
+    )
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(
+    context, page, violations = _watched_page(
+        browser,
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
         device_scale_factor=2,
         locale="ru-RU",
     )
-    page = context.new_page()
     yield page
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"

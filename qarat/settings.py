@@ -6,6 +6,7 @@ Every variable is listed with its meaning in `.env.example` and README.md.
 from datetime import timedelta
 from pathlib import Path
 
+import csp.constants
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,9 +133,47 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
-if TRUSTED_PROXY_COUNT:
+# TLS ends at that proxy, which tells the site the original scheme (docs/deploy.md).
+TLS_AT_PROXY = env.bool("TLS_AT_PROXY", default=TRUSTED_PROXY_COUNT > 0)
+if TLS_AT_PROXY:
     # The proxy sets this header itself (docs/deploy.md); directly it could be forged.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Transport and browser protections (consent, clause 9) -----------------------------
+
+# The site is reached over HTTPS only (on unless DEBUG). Off only for local tests over HTTP.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Only once every subdomain serves HTTPS: the browsers' preload list is hard to leave.
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+# Not preloading is a choice made by HSTS_PRELOAD, not an oversight `check --deploy` should flag.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+# "__Host-": the browser sends them only over HTTPS, only to this host, for the whole site.
+SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after its
@@ -183,6 +224,43 @@ STORAGES = {
 }
 
 CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"
+
+# --- Web analytics (consent, clauses 7-8): off unless configured, after opt-in only ------
+
+# Yandex Metrica counter number; empty: no tag, and no analytics host in the CSP.
+YANDEX_METRIKA_ID = env.str("YANDEX_METRIKA_ID", default="")
+# Session Replay (Webvisor) records pages; off unless explicitly turned on.
+YANDEX_METRIKA_WEBVISOR = env.bool("YANDEX_METRIKA_WEBVISOR", default=False)
+METRIKA_HOSTS = ["https://mc.yandex.ru", "https://mc.yandex.kz", "https://yastatic.net"]
+METRIKA_SOCKETS = ["wss://mc.yandex.ru", "wss://mc.yandex.kz"]
+WEBVISOR_HOSTS = ["https://mc.webvisor.com", "https://mc.webvisor.org"]
+
+
+def _csp(analytics):
+    hosts = METRIKA_HOSTS + WEBVISOR_HOSTS if analytics else []
+    return {
+        "DIRECTIVES": {
+            "default-src": [csp.constants.NONE],
+            "script-src": [csp.constants.SELF, *hosts],
+            "style-src": [csp.constants.SELF],
+            "img-src": [csp.constants.SELF, "data:", *hosts],
+            "font-src": [csp.constants.SELF],
+            "connect-src": [
+                csp.constants.SELF,
+                *hosts,
+                *(METRIKA_SOCKETS if analytics else []),
+            ],
+            "frame-src": [*hosts] if analytics else [csp.constants.NONE],
+            "manifest-src": [csp.constants.SELF],
+            "form-action": [csp.constants.SELF],
+            "frame-ancestors": [csp.constants.NONE],
+            "base-uri": [csp.constants.NONE],
+            "object-src": [csp.constants.NONE],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = _csp(bool(YANDEX_METRIKA_ID))
 
 # --- Retention and data-subject requests (consent clauses 6, 10, 11) ---------------------
 

@@ -1,0 +1,136 @@
+"""Production headers, as a browser sees them, from the settings a deployment starts with."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+REQUEST = """
+import json
+from django.conf import settings
+from django.core.management import call_command
+# No collectstatic here: plain static storage (the headers do not depend on it).
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+from django.test import Client
+call_command("migrate", verbosity=0)
+client = Client()
+secure = client.get("/", secure=True, headers={"host": "example.kz"})
+admin = client.get("/admin/login/", secure=True, headers={"host": "example.kz"})
+plain = client.get("/", headers={"host": "example.kz"})
+print(json.dumps({
+    "status": secure.status_code,
+    "headers": dict(secure.headers),
+    "admin_headers": dict(admin.headers),
+    "cookies": {name: dict(morsel) for name, morsel in secure.cookies.items()},
+    "plain_status": plain.status_code,
+    "plain_location": plain.headers.get("Location"),
+}))
+"""
+
+
+def production(**extra):
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "HTTPS": "true",
+        "SECRET_KEY": "production-like-" + "k" * 50,
+        "PHONE_HASH_KEY": "production-like-hash-key",
+        "ALLOWED_HOSTS": "example.kz",
+        "DATABASE_URL": "sqlite://:memory:",
+        "DJANGO_SETTINGS_MODULE": "qarat.settings",
+        **extra,
+    }
+    return env
+
+
+def fetch(**extra):
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{REQUEST}"],
+        cwd=BASE_DIR,
+        env=production(**extra),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def served():
+    return fetch()
+
+
+def test_check_deploy_reports_nothing():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_plain_http_is_redirected_to_https(served):
+    assert served["plain_status"] == 301
+    assert served["plain_location"] == "https://example.kz/"
+
+
+def test_hsts_for_a_year_with_subdomains(served):
+    assert served["status"] == 200
+    assert served["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_preload_is_a_setting():
+    headers = fetch(HSTS_PRELOAD="true")["headers"]
+    assert headers["Strict-Transport-Security"].endswith("; preload")
+
+
+@pytest.mark.parametrize("key", ["headers", "admin_headers"])
+def test_content_security_policy_allows_no_inline_script_anywhere(served, key):
+    policy = served[key]["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "yandex" not in policy
+
+
+def test_analytics_hosts_appear_only_when_a_counter_is_configured():
+    policy = fetch(YANDEX_METRIKA_ID="12345678")["headers"]["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert "https://mc.yandex.ru" in directives["script-src"]
+    assert "wss://mc.yandex.ru" in directives["connect-src"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_other_protective_headers(served):
+    headers = served["headers"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "geolocation=()" in headers["Permissions-Policy"]
+
+
+def test_cookies_are_host_only_secure_httponly_and_samesite(served):
+    cookie = served["cookies"]["__Host-csrftoken"]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/"
+    assert not cookie["domain"]
