@@ -4,7 +4,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,21 +147,32 @@ class ConsentVersion(models.Model):
         return self
 
 
+# The versions this process last read: the form still shows while the database is down.
+_last_known = None
+
+
 def published_versions():
     """All published versions, oldest first; cached, so showing the form needs no query."""
+    global _last_known
     versions = cache.get(CACHE_KEY)
     if versions is None:
-        versions = tuple(
-            PublishedVersion(
-                pk=v.pk,
-                number=v.number,
-                published_on=v.published_on,
-                significant=v.significant,
-                sha256={code: v.sha256(code) for code, _name in settings.LANGUAGES},
+        try:
+            versions = tuple(
+                PublishedVersion(
+                    pk=v.pk,
+                    number=v.number,
+                    published_on=v.published_on,
+                    significant=v.significant,
+                    sha256={code: v.sha256(code) for code, _name in settings.LANGUAGES},
+                )
+                for v in ConsentVersion.objects.published().order_by("number")
             )
-            for v in ConsentVersion.objects.published().order_by("number")
-        )
+        except DatabaseError:
+            if _last_known is None:
+                raise
+            return _last_known
         cache.set(CACHE_KEY, versions, settings.CONSENT_CACHE_SECONDS)
+    _last_known = versions
     return versions
 
 

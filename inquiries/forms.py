@@ -1,8 +1,10 @@
 import re
+import time
 import uuid
 
 from django import forms
-from django.core import validators
+from django.conf import settings
+from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,8 @@ from inquiries.phones import phone_to_e164
 NAME_MAX_LENGTH = 100
 PHONE_MAX_LENGTH = 32
 MESSAGE_MAX_LENGTH = 2000
+
+STARTED_SALT = "inquiries.form.started"
 
 # C0 and C1 control characters and DEL; a message may keep tabs and line breaks.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -75,6 +79,10 @@ class InquiryForm(forms.Form):
     # The consent version whose text this form links to, and the form's own token.
     consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # When the form was shown, signed: a submission much faster than a person types is a bot.
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Invisible to people (off-screen, no tab stop, hidden from screen readers): bots fill it.
+    website = forms.CharField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,8 +94,12 @@ class InquiryForm(forms.Form):
                 for v in field.validators
                 if not isinstance(v, validators.ProhibitNullCharactersValidator)
             ]
+        for name in ("name", "phone", "message"):
+            # Metrica never records what is typed here (PRIVACY-NOTES.md).
+            self.fields[name].widget.attrs["class"] = "ym-disable-keys"
         if not self.is_bound:
             self.initial.setdefault("token", str(uuid.uuid4()))
+            self.initial.setdefault("started", signing.dumps(time.time(), salt=STARTED_SALT))
 
     def clean_name(self):
         return self.clean_name_value(self.cleaned_data["name"])
@@ -126,8 +138,29 @@ class InquiryForm(forms.Form):
             # A page without a valid token still gets through; it just has no double-post guard.
             return uuid.uuid4()
 
+    @property
+    def is_honeypot_filled(self):
+        return bool(self.is_bound and self.data.get("website"))
+
+    def filled_too_fast(self):
+        """No valid start time, or sent sooner than INQUIRY_MIN_FILL_SECONDS after it."""
+        try:
+            started = float(signing.loads(self.data.get("started", ""), salt=STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS
+
     def clean(self):
         cleaned = super().clean()
+        if self.filled_too_fast():
+            # A person may really be this quick (autofill): ask again, never drop silently.
+            self.add_error(
+                None,
+                ValidationError(
+                    _("That was very quick. Please check what you typed and press “Send” again."),
+                    code="too_fast",
+                ),
+            )
         if not cleaned.get("consent"):
             return cleaned
         versions = published_versions()

@@ -1,14 +1,46 @@
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
 
 from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_submit
+from staff.network import client_ip_address
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "inquiries/form.html"
+
+
+RATE_LIMIT_GROUP = "inquiries.submit"
+
+
+def _submissions_limited(request, *, count):
+    """Per-client limit on stored submissions (INQUIRY_RATE_LIMIT), kept in the shared cache.
+
+    The client address only ever reaches the cache hashed inside django-ratelimit's key.
+    A refused or mistyped submission is not counted; `count=True` counts a stored one.
+    """
+    usage = get_usage(
+        request,
+        group=RATE_LIMIT_GROUP,
+        key=lambda _group, request: client_ip_address(request) or "unknown",
+        rate=settings.INQUIRY_RATE_LIMIT,
+        increment=count,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _not_sent(request, form, reason, status):
+    context = {"form": form, "not_sent": True, "not_sent_reason": reason}
+    return render(request, TEMPLATE, context, status=status)
 
 
 @sensitive_post_parameters("name", "phone", "message")
@@ -17,16 +49,43 @@ def inquiry_form(request):
     if request.method != "POST":
         return render(request, TEMPLATE, {"form": InquiryForm()})
     form = InquiryForm(request.POST)
-    if not form.is_valid():
-        return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
-    reference, _created = inquiry_submit(
-        name=form.cleaned_data["name"],
-        phone=form.cleaned_data["phone"],
-        message=form.cleaned_data["message"],
-        consent_version=form.accepted_version,
-        language=get_language(),
-        token=form.cleaned_data["token"],
-    )
+    if form.is_honeypot_filled:
+        # A bot filled the invisible field: a neutral answer, nothing stored.
+        return render(request, "inquiries/received.html")
+    if _submissions_limited(request, count=False):
+        return _not_sent(
+            request,
+            form,
+            _(
+                "Your inquiry was not sent: too many inquiries came from your connection "
+                "in the last minutes. What you typed is kept; please try again later."
+            ),
+            status=429,
+        )
+    try:
+        if not form.is_valid():
+            return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
+        reference, created = inquiry_submit(
+            name=form.cleaned_data["name"],
+            phone=form.cleaned_data["phone"],
+            message=form.cleaned_data["message"],
+            consent_version=form.accepted_version,
+            language=get_language(),
+            token=form.cleaned_data["token"],
+        )
+    except DatabaseError as error:
+        logger.error("Inquiry not stored: database unavailable (%s).", type(error).__name__)
+        return _not_sent(
+            request,
+            form,
+            _(
+                "Your inquiry was not sent: our server has a temporary problem. What you "
+                "typed is kept; please press “Send” again in a few minutes."
+            ),
+            status=503,
+        )
+    if created:
+        _submissions_limited(request, count=True)
     response = redirect("inquiries:thanks", reference=reference)
     response.status_code = 303
     return response
@@ -50,13 +109,9 @@ def csrf_failure(request, reason=""):
     if request.method == "POST" and match and match.view_name == "inquiries:form":
         form = InquiryForm(request.POST)
         form.is_valid()
-        context = {
-            "form": form,
-            "not_sent": True,
-            "not_sent_reason": _(
-                "Your inquiry was not sent: the page had expired or your browser blocked "
-                "cookies. What you typed is kept below; please press “Send” again."
-            ),
-        }
-        return render(request, TEMPLATE, context, status=403)
+        reason = _(
+            "Your inquiry was not sent: the page had expired or your browser blocked "
+            "cookies. What you typed is kept below; please press “Send” again."
+        )
+        return _not_sent(request, form, reason, status=403)
     return render(request, "403_csrf.html", status=403)

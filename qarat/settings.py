@@ -103,6 +103,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Staff notified of each new inquiry (reference and admin link only, never personal data).
 INQUIRY_NOTIFY_EMAILS = env.list("INQUIRY_NOTIFY_EMAILS", default=[])
+# Stored submissions allowed per client address ("count/period", e.g. 5/10m), counted in
+# the shared cache (CACHE_URL); the address appears there only hashed.
+INQUIRY_RATE_LIMIT = env.str("INQUIRY_RATE_LIMIT", default="5/10m")
+# A submission sent sooner than this after the form was shown is asked to be sent again.
+INQUIRY_MIN_FILL_SECONDS = env.int("INQUIRY_MIN_FILL_SECONDS", default=3)
+# The form's fields are small; anything bigger is refused before it reaches a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Send it from a background thread, so a submission never waits for the mail server.
 INQUIRY_NOTIFY_IN_BACKGROUND = env.bool("INQUIRY_NOTIFY_IN_BACKGROUND", default=True)
 # The site's public address, for links in e-mails (no trailing slash).

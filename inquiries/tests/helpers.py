@@ -1,6 +1,10 @@
+import time
 import uuid
 
+from django.core import signing
+
 from consent.models import ConsentVersion
+from inquiries.forms import STARTED_SALT
 from inquiries.models import Inquiry
 
 CANARY_NAME = "Канарейка Тестовая"
@@ -18,6 +22,8 @@ def form_data(**overrides):
         "consent": "on",
         "consent_version": "1",
         "token": str(uuid.uuid4()),
+        # Shown a minute ago, as for a person who typed it.
+        "started": signing.dumps(time.time() - 60, salt=STARTED_SALT),
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

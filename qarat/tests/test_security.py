@@ -71,13 +71,27 @@ def test_check_deploy_reports_nothing():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
-        env=production(),
+        # Production shares its cache through Redis (the check does not connect to it).
+        env=production(CACHE_URL="redis://127.0.0.1:6379/15"),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_a_cache_each_process_keeps_alone():
+    env = production(CACHE_URL="locmemcache://")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "inquiries.W001" in result.stdout + result.stderr
 
 
 def test_plain_http_is_redirected_to_https(served):

@@ -1,0 +1,145 @@
+"""Bots and floods are stopped without a third-party CAPTCHA; people are never dropped."""
+
+import time
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.db import OperationalError
+
+from inquiries.forms import STARTED_SALT
+from inquiries.models import Inquiry
+from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE_TYPED, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_kept(page):
+    assert f'value="{CANARY_NAME}"' in page
+    assert f'value="{CANARY_PHONE_TYPED}"' in page
+    assert CANARY_MESSAGE in page
+
+
+def test_honeypot_gets_a_neutral_answer_and_nothing_is_stored(client):
+    response = client.post("/en/", form_data(website="http://spam.example"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Thank you" in page
+    assert "Q-" not in page and 'role="alert"' not in page
+    assert Inquiry.objects.count() == 0
+
+
+def test_honeypot_field_is_hidden_from_people(client):
+    page = client.get("/en/").content.decode()
+    assert '<div class="hp" aria-hidden="true">' in page
+    assert 'name="website" id="id_website" value="" tabindex="-1" autocomplete="off"' in page
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        "now",  # sent the instant it was shown
+        None,  # no start time at all
+        "forged",  # a start time not signed by us
+    ],
+)
+def test_too_fast_or_unsigned_is_asked_to_send_again_with_input_kept(client, settings, started):
+    settings.INQUIRY_MIN_FILL_SECONDS = 3
+    value = {
+        "now": signing.dumps(time.time(), salt=STARTED_SALT),
+        None: None,
+        "forged": signing.dumps(time.time() - 60, salt="someone-else"),
+    }[started]
+    response = client.post("/en/", form_data(started=value))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "That was very quick" in page
+    assert_kept(page)
+    assert Inquiry.objects.count() == 0
+
+
+def test_a_person_taking_their_time_is_accepted(client, settings):
+    settings.INQUIRY_MIN_FILL_SECONDS = 3
+    started = signing.dumps(time.time() - 4, salt=STARTED_SALT)
+    assert client.post("/en/", form_data(started=started)).status_code == 303
+
+
+def test_the_form_carries_a_fresh_signed_start_time(client):
+    page = client.get("/").content.decode()
+    value = page.split('name="started" value="')[1].split('"')[0]
+    assert abs(signing.loads(value, salt=STARTED_SALT) - time.time()) < 60
+
+
+def test_rate_limit_answers_429_with_input_kept(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "5/10m"
+    for _ in range(5):
+        assert client.post("/en/", form_data()).status_code == 303
+    response = client.post("/en/", form_data())
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "too many inquiries came from your connection" in page
+    assert_kept(page)
+    assert Inquiry.objects.count() == 5
+
+
+def test_rate_limit_is_per_client_address(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "2/10m"
+    for _ in range(2):
+        client.post("/en/", form_data(), REMOTE_ADDR="10.0.0.1")
+    assert client.post("/en/", form_data(), REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.post("/en/", form_data(), REMOTE_ADDR="10.0.0.2").status_code == 303
+
+
+def test_rate_limit_uses_the_address_the_trusted_proxy_saw(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "1/10m"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post("/en/", form_data(), HTTP_X_FORWARDED_FOR="203.0.113.7")
+    # The same visitor, forging a different left-most entry: still the same address.
+    again = client.post("/en/", form_data(), HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert again.status_code == 429
+    other = client.post("/en/", form_data(), HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 303
+
+
+def test_refused_submissions_do_not_use_up_the_limit(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "2/10m"
+    for _ in range(4):
+        assert client.post("/en/", form_data(phone="123")).status_code == 400
+    assert client.post("/en/", form_data()).status_code == 303
+    assert client.post("/en/", form_data()).status_code == 303
+
+
+def test_the_client_address_is_never_in_a_cache_key(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "5/10m"
+    client.post("/en/", form_data(), REMOTE_ADDR="198.51.100.23")
+    keys = list(cache._cache.keys())  # LocMemCache: the keys as stored
+    assert keys
+    for key in keys:
+        assert "198.51.100.23" not in key
+
+
+def test_database_down_answers_503_with_input_kept(client, monkeypatch):
+    def refuse(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("inquiries.views.inquiry_submit", refuse)
+    response = client.post("/en/", form_data())
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "was not sent" in page and "again in a few minutes" in page
+    assert_kept(page)
+
+
+def test_form_still_shows_when_the_database_goes_down_after_warming(client, monkeypatch):
+    from consent import models as consent_models
+
+    client.get("/")  # warm: the published versions are read once
+    cache.clear()
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(consent_models.ConsentVersion.objects, "published", refuse)
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert 'name="consent_version" value="1"' in response.content.decode()
