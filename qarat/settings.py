@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "qarat.nul_bytes.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -330,9 +331,30 @@ OPERATOR = {
 
 SITE_TITLE = _("QARAT Service")
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every handler masks phone numbers; Django's own loggers use these handlers, not its defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "mask_phone_numbers": {"()": "qarat.privacy_logging.MaskPhoneNumbers"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_phone_numbers"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "mask_phone_numbers"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Error pages and e-mailed reports: no submitted data, query strings or local variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "qarat.privacy_logging.NoPersonalDataReporterFilter"
+# Who gets e-mailed error reports (comma-separated addresses); none by default.
+ADMINS = [("", address) for address in env.list("ERROR_REPORT_EMAILS", default=[])]

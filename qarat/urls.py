@@ -16,5 +16,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("inquiries.urls")),
     path("consent/", include("consent.urls")),
+    path("analytics/", views.analytics_choice, name="analytics-choice"),
     prefix_default_language=False,
 )
