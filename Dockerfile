@@ -25,4 +25,5 @@ host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0]; \
 urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:8000/healthz', headers={'Host': host}), timeout=4)"
 
 # Migrations run from the entry command so a new image brings its schema with it.
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn qarat.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-2} --timeout 30 --access-logfile -"]
+ENV GUNICORN_BIND=0.0.0.0:8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn -c gunicorn.conf.py qarat.wsgi"]

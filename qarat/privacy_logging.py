@@ -5,6 +5,7 @@ a URL with a search). Every handler of the site passes its records through
 MaskPhoneNumbers, and error reports show no submitted data and no local variables.
 """
 
+import json
 import logging
 import re
 
@@ -64,3 +65,23 @@ class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line for log collectors (LOG_FORMAT=json)."""
+
+    FIELDS = ("method", "path", "status", "duration_ms")
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(
+            {field: getattr(record, field) for field in self.FIELDS if hasattr(record, field)}
+        )
+        if record.exc_info or record.exc_text:
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

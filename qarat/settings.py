@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qarat.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -332,6 +333,10 @@ OPERATOR = {
 SITE_TITLE = _("QARAT Service")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "text" (default) or "json": one JSON object per line for log collectors.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 # Every handler masks phone numbers; Django's own loggers use these handlers, not its defaults.
 LOGGING = {
     "version": 1,
@@ -340,8 +345,16 @@ LOGGING = {
         "mask_phone_numbers": {"()": "qarat.privacy_logging.MaskPhoneNumbers"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "qarat.privacy_logging.JsonFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_phone_numbers"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_phone_numbers"],
+            "formatter": LOG_FORMAT,
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

@@ -1,0 +1,22 @@
+"""gunicorn settings for the site (`gunicorn -c gunicorn.conf.py qarat.wsgi`), from the environment.
+
+The site logs one line per request itself (qarat.request_log, without query strings or
+client addresses), so gunicorn's own access log stays off.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, at staggered moments, so slow leaks never pile up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# Request line and headers are bounded before Django sees them.
+limit_request_line = 4094
+limit_request_fields = 100
