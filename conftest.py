@@ -55,3 +55,11 @@ def verified_admin_client(django_user_model, verified_client_factory):
         "admin", "admin@example.com", "a long enough password 1"
     )
     return verified_client_factory(user)
+
+
+@pytest.fixture(autouse=True)
+def _journal_and_backups_in_tmp(settings, tmp_path):
+    # Destructions are journaled to a file, and backups written to a directory: keep the
+    # tests' out of the checkout.
+    settings.BACKUP_DIR = tmp_path / "backups"
+    settings.DESTRUCTION_JOURNAL = tmp_path / "backups" / "destructions.jsonl"

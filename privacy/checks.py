@@ -32,4 +32,14 @@ def retention_within_the_consent(app_configs, **kwargs):
                     f"The deadline for {kind} requests must be at least one day.", id="privacy.E004"
                 )
             )
+    keep = settings.BACKUP_KEEP_DAYS
+    if not 1 <= keep < max(years, 1) * 365:
+        errors.append(
+            checks.Error(
+                f"BACKUP_KEEP_DAYS is {keep}: backups must be kept at least a day and for "
+                "less than the retention, or they would hold inquiries past it.",
+                hint="Keep backups for days or weeks (default 7).",
+                id="privacy.E005",
+            )
+        )
     return errors

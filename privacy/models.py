@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,9 @@ class DestructionRecord(models.Model):
         DELETION = "deletion", _("deletion request")
         WITHDRAWAL = "withdrawal", _("consent withdrawn")
 
+    # Also written to the destruction journal outside the database (privacy.journal), so a
+    # restored backup can be cleaned again; the journal knows records by this id.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     destroyed_at = models.DateTimeField(_("destroyed at"), default=timezone.now, db_index=True)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
     count = models.PositiveIntegerField(_("inquiries destroyed"), default=0)

@@ -8,14 +8,18 @@ Inventory of where an inquiry's personal data can be (each destroying path clear
 - nothing else: e-mails carry the reference only, logs and caches never hold the data.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from inquiries.models import Inquiry
+from privacy.hashing import phone_hash
+from privacy.journal import journal_append
 from privacy.models import DestructionRecord, JobRun
 from privacy.retention import purge_cutoffs
 
@@ -27,6 +31,7 @@ class Destruction:
     count: int
     held_back: int
     record: DestructionRecord | None
+    journaled: bool = True
 
 
 def inquiries_destroy(
@@ -47,18 +52,8 @@ def inquiries_destroy(
     """
     held_back = queryset.under_hold().count()
     due = queryset.not_under_hold()
-    if not due.exists():
-        record = None
-        if held_back:
-            record = DestructionRecord.objects.create(
-                basis=basis,
-                actor=actor,
-                cutoff=cutoff,
-                phone_hash=phone_hash,
-                request=request,
-                held_back=held_back,
-            )
-        return Destruction(count=0, held_back=held_back, record=record)
+    if not due.exists() and not held_back:
+        return Destruction(count=0, held_back=0, record=None)
     record = DestructionRecord.objects.create(
         basis=basis,
         actor=actor,
@@ -67,6 +62,7 @@ def inquiries_destroy(
         request=request,
         held_back=held_back,
     )
+    journaled = journal_append(record)
     content_type = ContentType.objects.get_for_model(Inquiry)
     total = 0
     while True:
@@ -82,7 +78,7 @@ def inquiries_destroy(
             DestructionRecord.objects.filter(pk=record.pk).update(count=F("count") + count)
             total += count
     record.refresh_from_db()
-    return Destruction(count=total, held_back=held_back, record=record)
+    return Destruction(count=total, held_back=held_back, record=record, journaled=journaled)
 
 
 PURGE_JOB = "purge_expired_inquiries"
@@ -129,3 +125,53 @@ def inquiries_purge(*, now, batch_size=BATCH_SIZE):
         )
     JobRun.record_success(PURGE_JOB, now=now)
     return Purge(retention=retention, processed=early)
+
+
+@dataclass
+class Reapplied:
+    entries: int
+    destroyed: int
+
+
+def destructions_reapply(*, entries, now=None):
+    """Destroy again what the journal says was destroyed: after restoring a backup.
+
+    Purge entries give their cutoff (processed ones, the processed cutoff); erasures give
+    the keyed hash of the number, matched against the numbers now in the database. Legal
+    holds are respected as always. Every deletion is recorded and journaled anew.
+    """
+    destroyed = 0
+    hashes_to_phones = None
+    for entry in entries:
+        basis = entry["basis"]
+        if basis in (DestructionRecord.Basis.RETENTION, DestructionRecord.Basis.PROCESSED):
+            if not entry["cutoff"]:
+                continue
+            cutoff = datetime.datetime.fromisoformat(entry["cutoff"])
+            if basis == DestructionRecord.Basis.RETENTION:
+                queryset = Inquiry.objects.filter(created_at__lte=cutoff)
+            else:
+                queryset = Inquiry.objects.filter(
+                    status=Inquiry.Status.PROCESSED, processed_at__lte=cutoff
+                )
+        else:
+            if hashes_to_phones is None:
+                hashes_to_phones = {
+                    phone_hash(phone): phone
+                    for phone in Inquiry.objects.values_list("phone", flat=True).distinct()
+                }
+            phone = hashes_to_phones.get(entry["phone_hash"])
+            if phone is None:
+                continue
+            queryset = Inquiry.objects.filter(phone=phone)
+            cutoff = None
+        result = inquiries_destroy(
+            queryset=queryset,
+            basis=basis,
+            actor=f"restore ({entry['actor']})"[:150],
+            cutoff=cutoff,
+            phone_hash=entry.get("phone_hash", ""),
+        )
+        destroyed += result.count
+    inquiries_purge(now=now or timezone.now())
+    return Reapplied(entries=len(entries), destroyed=destroyed)

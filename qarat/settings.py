@@ -292,6 +292,16 @@ PURGE_MARGIN_HOURS = env.int("PURGE_MARGIN_HOURS", default=24)
 # Optionally delete processed inquiries this many days after processing (empty: off).
 INQUIRY_PROCESSED_RETENTION_DAYS = env.int("INQUIRY_PROCESSED_RETENTION_DAYS", default=None)
 
+# Backups (backup_database): where, and for how many days. Keep them short: a backup holds
+# inquiries that the purge has since deleted (a system check refuses the full retention).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=7)
+# Every destruction is also journaled here, outside the database, so that restoring a
+# backup can destroy again what was destroyed after it was taken (no personal data in it).
+DESTRUCTION_JOURNAL = Path(
+    env.str("DESTRUCTION_JOURNAL", default=str(BACKUP_DIR / "destructions.jsonl"))
+)
+
 # Working days to answer each kind of data-subject request (Law No. 94-V; see README).
 SUBJECT_REQUEST_DEADLINE_DAYS = {
     "information": env.int("REQUEST_DAYS_INFORMATION", default=3),

@@ -1,0 +1,23 @@
+"""Back up the database into BACKUP_DIR and delete backups older than BACKUP_KEEP_DAYS.
+
+Run daily by cron, after the purge:
+
+    45 3 * * *  cd /srv/qarat && .venv/bin/python manage.py backup_database -v 0
+
+Backups stay in Kazakhstan with the database (Law No. 94-V, Art. 12): never copy them to
+a service abroad. Prints the file name and counts only.
+"""
+
+from django.core.management.base import BaseCommand
+
+from privacy.backups import backup_create, backups_rotate
+
+
+class Command(BaseCommand):
+    help = "Write a consistent database backup and rotate old ones (daily, from cron)."
+
+    def handle(self, *args, verbosity=1, **options):
+        path = backup_create()
+        removed = backups_rotate()
+        if verbosity >= 1:
+            self.stdout.write(f"Backup written: {path.name}; {removed} old backup(s) deleted.")

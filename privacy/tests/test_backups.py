@@ -1,0 +1,191 @@
+"""Backups, and restoring one without bringing back what was deleted since."""
+
+import datetime
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from inquiries.models import Inquiry
+from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, make_inquiry
+from privacy.backups import backup_dir, backups_rotate
+from privacy.checks import retention_within_the_consent
+from privacy.hashing import phone_hash
+from privacy.journal import journal_entries
+from privacy.models import DestructionRecord
+from privacy.services import inquiries_destroy
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_every_destruction_is_journaled_without_personal_data(settings):
+    make_inquiry()
+    inquiries_destroy(
+        queryset=Inquiry.objects.of_phone(CANARY_PHONE),
+        basis=DestructionRecord.Basis.DELETION,
+        actor="officer",
+        phone_hash=phone_hash(CANARY_PHONE),
+    )
+    [entry] = journal_entries()
+    record = DestructionRecord.objects.get()
+    assert entry["uuid"] == str(record.uuid)
+    assert entry["phone_hash"] == phone_hash(CANARY_PHONE)
+    text = Path(settings.DESTRUCTION_JOURNAL).read_text()
+    assert CANARY_PHONE not in text and CANARY_PHONE[2:] not in text and CANARY_NAME not in text
+    assert stat.S_IMODE(os.stat(settings.DESTRUCTION_JOURNAL).st_mode) == 0o600
+
+
+@pytest.mark.django_db
+def test_an_unwritable_journal_is_reported_but_the_deletion_still_happens(settings, caplog):
+    settings.DESTRUCTION_JOURNAL = "/proc/no-such-place/destructions.jsonl"
+    make_inquiry()
+    result = inquiries_destroy(
+        queryset=Inquiry.objects.all(), basis=DestructionRecord.Basis.RETENTION, actor="retention"
+    )
+    assert result.count == 1 and result.journaled is False
+    assert "not written to the journal" in caplog.text
+
+
+def test_old_backups_are_rotated_away(settings):
+    directory = backup_dir()
+    now = timezone.make_aware(datetime.datetime(2026, 11, 25, 4, 0))
+    names = {
+        "qarat-20261125-034500.dump": True,
+        "qarat-20261118-040001.dump": True,  # 6 days 23:59 old
+        "qarat-20261118-035959.sqlite3": False,  # just over 7 days
+        "qarat-20260101-000000.dump": False,
+        "notes.txt": True,  # not ours: left alone
+    }
+    for name in names:
+        (directory / name).write_text("x")
+    assert backups_rotate(now=now, keep_days=7) == 2
+    assert {path.name for path in directory.iterdir()} == {n for n, kept in names.items() if kept}
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("keep", [0, 3 * 365, 5000])
+def test_backups_kept_as_long_as_the_retention_are_refused(settings, keep):
+    settings.BACKUP_KEEP_DAYS = keep
+    assert [e.id for e in retention_within_the_consent(None)] == ["privacy.E005"]
+
+
+# --- The whole story on a database of its own (PostgreSQL in CI's second run) -----------
+
+
+def manage(env, *args, code=None):
+    command = [sys.executable, "manage.py", *args]
+    if code is not None:
+        command += ["--no-imports", "-c", code]
+    return subprocess.run(
+        command, cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True, timeout=180
+    ).stdout
+
+
+@pytest.fixture
+def own_database(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    drop = None
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        server, name = url.rsplit("/", 1)[0], f"qarat_backup_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        database_url = f"{server}/{name}"
+
+        def drop():
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        database_url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "DESTRUCTION_JOURNAL": str(tmp_path / "backups" / "destructions.jsonl"),
+    }
+    manage(env, "migrate", "--noinput")
+    yield env, tmp_path / "backups"
+    if drop:
+        drop()
+
+
+SEED = """
+import datetime, uuid
+from django.utils import timezone
+from consent.models import ConsentVersion
+from inquiries.models import Inquiry
+v = ConsentVersion.objects.get(number=1)
+def add(name, phone, age_days):
+    i = Inquiry.objects.create(name=name, phone=phone, consent_version=v,
+        consent_language="ru", consent_sha256=v.sha256_ru, submission_token=uuid.uuid4())
+    Inquiry.objects.filter(pk=i.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=age_days))
+add("SUBJECT", "+77015551234", 10)
+add("SUBJECT", "+77015551234", 20)
+add("EXPIRED", "+77020000000", 4 * 365)
+add("KEEPER", "+77030000000", 5)
+"""
+
+COUNT = """
+from inquiries.models import Inquiry
+names = ("SUBJECT", "EXPIRED", "KEEPER")
+print(",".join(str(Inquiry.objects.filter(name=n).count()) for n in names))
+"""
+
+ERASE = """
+from inquiries.models import Inquiry
+from privacy.hashing import phone_hash
+from privacy.models import DestructionRecord
+from privacy.services import inquiries_destroy
+inquiries_destroy(queryset=Inquiry.objects.of_phone("+77015551234"),
+    basis=DestructionRecord.Basis.DELETION, actor="officer",
+    phone_hash=phone_hash("+77015551234"))
+"""
+
+
+def test_restoring_a_backup_never_brings_back_deleted_data(own_database):
+    env, backups = own_database
+    manage(env, "shell", code=SEED)
+    assert manage(env, "shell", code=COUNT).split()[-1] == "2,1,1"
+
+    output = manage(env, "backup_database")
+    [backup] = [p for p in backups.iterdir() if p.name.startswith("qarat-")]
+    assert backup.name in output
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert stat.S_IMODE(backups.stat().st_mode) == 0o700
+
+    # After the backup: the subject is erased and the purge runs.
+    manage(env, "shell", code=ERASE)
+    manage(env, "purge_expired_inquiries")
+    assert manage(env, "shell", code=COUNT).split()[-1] == "0,0,1"
+    journal = [
+        json.loads(line) for line in (backups / "destructions.jsonl").read_text().splitlines()
+    ]
+    assert {entry["basis"] for entry in journal} == {"deletion", "retention"}
+
+    # Restoring brings the backup back, and the journal destroys the data again.
+    output = manage(env, "restore_database", str(backup), "--yes")
+    assert "3 inquiries destroyed again" in output  # the backup did bring them back
+    assert manage(env, "shell", code=COUNT).split()[-1] == "0,0,1"
+
+
+def test_restore_asks_for_confirmation(own_database):
+    env, _backups = own_database
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_database", "nothing.dump"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "--yes" in result.stderr
