@@ -1,5 +1,6 @@
 """A real server (gunicorn, production settings) on its own fresh database, and Chromium."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -94,9 +95,9 @@ def _fresh_database(tmp_path):
     return f"{server}/{name}", drop
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("site")
+@contextlib.contextmanager
+def _running_site(tmp_path, extra_env=None):
+    """Gunicorn on a fresh database, with the test process's environment plus `extra_env`."""
     database_url, drop_database = _fresh_database(tmp_path)
     port = _free_port()
     env = {
@@ -106,6 +107,7 @@ def site(tmp_path_factory):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(tmp_path / "static"),
+        **(extra_env or {}),
     }
     site = Site(f"http://127.0.0.1:{port}", env)
     site.manage("migrate", "--noinput")
@@ -143,6 +145,32 @@ def site(tmp_path_factory):
         server.wait(timeout=30)
         if drop_database:
             drop_database()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    with _running_site(tmp_path_factory.mktemp("site")) as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def site_factory(tmp_path_factory):
+    """`make(**env) -> Site`: another site whose settings differ by environment variables.
+
+    For settings read once at start-up (YANDEX_METRIKA_ID shapes the CSP, say). One server
+    per distinct set of variables, shared by the session and stopped at its end.
+    """
+    with contextlib.ExitStack() as stack:
+        started = {}
+
+        def make(**extra_env):
+            key = tuple(sorted(extra_env.items()))
+            if key not in started:
+                tmp_path = tmp_path_factory.mktemp("site")
+                started[key] = stack.enter_context(_running_site(tmp_path, extra_env))
+            return started[key]
+
+        yield make
 
 
 def _watched_page(browser, **options):
