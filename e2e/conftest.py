@@ -107,22 +107,16 @@ def _running_site(tmp_path, extra_env=None):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         "STATIC_ROOT": str(tmp_path / "static"),
+        "BACKUP_DIR": str(tmp_path / "backups"),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
         **(extra_env or {}),
     }
     site = Site(f"http://127.0.0.1:{port}", env)
     site.manage("migrate", "--noinput")
     site.manage("collectstatic", "--noinput")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "qarat.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
+        # The production configuration file, as the Dockerfile runs it.
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "qarat.wsgi"],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
