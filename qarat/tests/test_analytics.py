@@ -258,7 +258,7 @@ def test_metrika_script_makes_no_call_with_visitor_data():
     assert "https://mc.yandex.ru/metrika/tag.js" in script
     assert "params" not in script.lower()
     calls = re.findall(r'ym\(counter, "(\w+)"', script)
-    assert calls == ["init", "reachGoal"]
+    assert calls == ["init", "hit", "reachGoal"]
     assert "clickmap: true" in script and "trackLinks: true" in script
     assert "accurateTrackBounce: true" in script
 

@@ -22,15 +22,26 @@
     a.parentNode.insertBefore(k, a);
   })(window, document, "script", "https://mc.yandex.ru/metrika/tag.js", "ym");
 
-  window.ym(counter, "init", {
+  var body = document.body;
+  // A page whose address carries an identifier (the receipt's reference) names a neutral
+  // address instead (data-metrika-url on <body>): the tag then reports only that one.
+  var neutralUrl = body && body.getAttribute("data-metrika-url");
+  var options = {
     clickmap: true,
     trackLinks: true,
     accurateTrackBounce: true,
     webvisor: script.getAttribute("data-webvisor") === "true"
-  });
+  };
+  if (neutralUrl) {
+    options.defer = true;
+  }
+  window.ym(counter, "init", options);
+  if (neutralUrl) {
+    window.ym(counter, "hit", location.origin + neutralUrl, { referer: document.referrer });
+  }
 
   // The thank-you page names its goal (data-metrika-goal on <body>); no goal parameters.
-  var goal = document.body && document.body.getAttribute("data-metrika-goal");
+  var goal = body && body.getAttribute("data-metrika-goal");
   if (goal) {
     window.ym(counter, "reachGoal", goal);
   }
