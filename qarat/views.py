@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,13 +22,24 @@ TEMPLATE = "analytics/settings.html"
 
 @never_cache
 def healthz(request):
-    """For monitoring and the container's health check: 200 while the database answers."""
+    """For monitoring and the container's health check: 200 while database and cache answer."""
+    problems = []
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        problems.append("database unavailable")
+    try:
+        probe = f"healthz:{uuid.uuid4().hex}"
+        cache.set(probe, "1", 10)
+        if cache.get(probe) != "1":
+            problems.append("cache not answering")
+        cache.delete(probe)
+    except Exception:  # noqa: BLE001 - any cache failure means unhealthy
+        problems.append("cache unavailable")
+    if problems:
+        return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -362,3 +362,28 @@ def test_unknown_page_is_a_styled_404_in_the_visitors_language(client):
     page = response.content.decode()
     assert '<html lang="kk">' in page
     assert "site-footer" in page
+
+
+def test_healthz_answers_503_when_the_cache_does_not(client, monkeypatch):
+    from django.core.cache import cache
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(cache, "set", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert b"cache unavailable" in response.content
+
+
+def test_healthz_answers_503_when_redis_is_unreachable(settings):
+    from django.test import Client
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = Client().get("/healthz")
+    assert response.status_code == 503  # nothing listens on port 1
