@@ -7,7 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin qarat
+# pg_dump/pg_restore for backup_database and restore_database (same major as the server).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin qarat \
+    && install -d -o qarat -g qarat -m 0700 /backups
 
 COPY requirements.txt .
 RUN pip install -r requirements.txt
@@ -18,6 +23,7 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only PHONE_HASH_KEY=collectstatic-only 
     && chown -R qarat /app/staticfiles
 
 USER qarat
+ENV BACKUP_DIR=/backups
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD python -c "import os, urllib.request; \

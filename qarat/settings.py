@@ -154,6 +154,8 @@ if TLS_AT_PROXY:
 # The site is reached over HTTPS only (on unless DEBUG). Off only for local tests over HTTP.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# The container's health check asks over plain HTTP from inside; nothing else is exempt.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Only once every subdomain serves HTTPS: the browsers' preload list is hard to leave.

@@ -23,6 +23,7 @@ client = Client()
 secure = client.get("/", secure=True, headers={"host": "example.kz"})
 admin = client.get("/admin/login/", secure=True, headers={"host": "example.kz"})
 plain = client.get("/", headers={"host": "example.kz"})
+health = client.get("/healthz", headers={"host": "example.kz"})
 print(json.dumps({
     "status": secure.status_code,
     "headers": dict(secure.headers),
@@ -30,6 +31,7 @@ print(json.dumps({
     "cookies": {name: dict(morsel) for name, morsel in secure.cookies.items()},
     "plain_status": plain.status_code,
     "plain_location": plain.headers.get("Location"),
+    "health_status": health.status_code,
 }))
 """
 
@@ -97,6 +99,10 @@ def test_check_deploy_warns_about_a_cache_each_process_keeps_alone():
 def test_plain_http_is_redirected_to_https(served):
     assert served["plain_status"] == 301
     assert served["plain_location"] == "https://example.kz/"
+
+
+def test_the_container_health_check_over_plain_http_is_not_redirected(served):
+    assert served["health_status"] == 200
 
 
 def test_hsts_for_a_year_with_subdomains(served):

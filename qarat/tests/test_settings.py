@@ -68,6 +68,7 @@ def test_env_example_documents_every_variable_the_settings_read():
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
     gunicorn_source = (BASE_DIR / "gunicorn.conf.py").read_text()
     read |= set(re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', gunicorn_source))
+    read |= set(re.findall(r"\$\{([A-Z_]+)", (BASE_DIR / "compose.yaml").read_text()))
     example = (BASE_DIR / ".env.example").read_text()
     documented = set(re.findall(r"^([A-Z_]+)=", example, re.M))
     assert read, "no variables found in settings.py"

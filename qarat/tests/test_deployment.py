@@ -1,0 +1,74 @@
+"""The deployment files say what the docs say: compose, Dockerfile, gunicorn, commands."""
+
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_compose_runs_database_cache_site_and_scheduler_on_one_server():
+    compose = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "web", "scheduler"}
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    assert services["scheduler"]["command"] == ["python", "manage.py", "run_scheduler"]
+    for name in ("web", "scheduler"):
+        environment = services[name]["environment"]
+        assert environment["CACHE_URL"].startswith("redis://redis")
+        assert environment["DATABASE_URL"].startswith("postgres://qarat:")
+        assert "backups:/backups" in services[name]["volumes"]
+    assert services["redis"]["command"] == ["redis-server", "--save", "", "--appendonly", "no"]
+    assert "pgdata" in compose["volumes"] and "backups" in compose["volumes"]
+
+
+def test_dockerfile_is_slim_non_root_with_health_check_and_gunicorn_config():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.\d+-slim$", dockerfile, re.M)
+    assert re.search(r"^USER qarat$", dockerfile, re.M)
+    assert "collectstatic --noinput" in dockerfile
+    assert "postgresql-client" in dockerfile
+    assert "/healthz" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert "gunicorn -c gunicorn.conf.py qarat.wsgi" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile
+
+
+def test_gunicorn_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "20")
+    monkeypatch.setenv("GUNICORN_BIND", "0.0.0.0:8000")
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert (config["workers"], config["timeout"], config["bind"]) == (3, 20, "0.0.0.0:8000")
+    assert config["max_requests"] > 0 and 0 < config["max_requests_jitter"] < config["max_requests"]
+    assert config["accesslog"] is None  # the site logs requests itself, without query strings
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/deploy.md"])
+def test_every_management_command_in_the_docs_exists(document):
+    text = (BASE_DIR / document).read_text()
+    named = set(re.findall(r"manage\.py (\w+)", text))
+    assert named, f"no commands found in {document}"
+    known = set(get_commands())
+    assert named - known == set()
+
+
+def test_docs_crontab_runs_the_purge_notifications_sessions_and_backup():
+    text = (BASE_DIR / "docs" / "deploy.md").read_text()
+    cron = re.search(r"```cron\n(.*?)```", text, re.S).group(1)
+    for command in (
+        "purge_expired_inquiries",
+        "send_pending_notifications",
+        "clearsessions",
+        "backup_database",
+    ):
+        assert re.search(rf"^[\d*/, ]+ .*manage\.py {command}", cron, re.M), command
+
+
+def test_compose_reads_the_env_file_that_env_example_documents():
+    compose = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
+    assert compose["services"]["web"]["env_file"] == ".env"
+    assert "POSTGRES_PASSWORD=" in (BASE_DIR / ".env.example").read_text()
