@@ -6,31 +6,26 @@ its file was. Either way the server notices only through failed connections, as 
 """
 
 import contextlib
-import http.cookiejar
-import os
-import re
-import shutil
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
 
+from qarat.tests.live import (
+    Browserless,
+    free_port,
+    gunicorn,
+    manage,
+    own_database,
+    site_environment,
+)
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Relay:
@@ -84,137 +79,45 @@ class Relay:
                     sock.close()
 
 
-class Browserless:
-    """Fetches pages and sends the form as a browser would, cookies included."""
-
-    def __init__(self, url):
-        self.url = url
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, path):
-        try:
-            with self.opener.open(self.url + path, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def send_form(self, name):
-        status, page = self.get("/en/")
-        assert status == 200
-        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
-        fields.update(name=name, phone="8 701 555 12 34", message="Call me", consent="on")
-        body = urllib.parse.urlencode(fields).encode()
-        try:
-            with self.opener.open(self.url + "/en/", data=body, timeout=10) as response:
-                return response.status, response.geturl(), response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.url, error.read().decode()
-
-
 @pytest.fixture
 def server_with_stoppable_database(tmp_path):
-    url = os.environ.get("DATABASE_URL", "")
-    on_postgresql = url.startswith(("postgres://", "postgresql://"))
-    if on_postgresql:
-        import psycopg
+    with own_database(tmp_path) as database_url:
+        parsed = urllib.parse.urlsplit(database_url)
+        if parsed.scheme.startswith("postgres"):
+            relay = Relay((parsed.hostname or "127.0.0.1", parsed.port or 5432))
+            relay.start()
+            user = parsed.username or "postgres"
+            served_url = f"postgres://{user}@127.0.0.1:{relay.port}{parsed.path}"
+            stop, start = relay.stop, relay.start
+        else:
+            database_file = Path(parsed.path)
+            served_url = database_url
 
-        server_url, name = url.rsplit("/", 1)[0], f"qarat_down_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        parsed = urllib.parse.urlsplit(url)
-        relay = Relay((parsed.hostname or "127.0.0.1", parsed.port or 5432))
-        relay.start()
-        user = parsed.username or "postgres"
-        database_url = f"postgres://{user}@127.0.0.1:{relay.port}/{name}"
-        stop, start = relay.stop, relay.start
-    else:
-        database_file = tmp_path / "site.sqlite3"
-        database_url = f"sqlite:///{database_file}"
+            def stop():
+                database_file.rename(tmp_path / "away.sqlite3")
+                database_file.mkdir()  # opening the database now fails
 
-        def stop():
-            database_file.rename(tmp_path / "away.sqlite3")
-            database_file.mkdir()  # opening the database now fails
+            def start():
+                database_file.rmdir()
+                (tmp_path / "away.sqlite3").rename(database_file)
 
-        def start():
-            database_file.rmdir()
-            (tmp_path / "away.sqlite3").rename(database_file)
+        env = site_environment(tmp_path, served_url)
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "down-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "qarat.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "30",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    site = Browserless(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 30
-    while True:
-        with contextlib.suppress(urllib.error.URLError):
-            if site.get("/healthz")[0] == 200:
-                break
-        assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-        time.sleep(0.2)
-
-    def count_stored():
-        return subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "--no-imports",
-                "-c",
+        def count_stored():
+            code = (
                 "from inquiries.models import Inquiry;"
-                f"print(Inquiry.objects.filter(name='{NAME}').count())",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        ).stdout.split()[-1]
+                f"print(Inquiry.objects.filter(name='{NAME}').count())"
+            )
+            return manage(env, "shell", "--no-imports", "-c", code).split()[-1]
 
-    try:
-        yield site, stop, start, count_stored
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if on_postgresql:
-            relay.stop()
-            with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(tmp_path / "static", ignore_errors=True)
+        try:
+            with gunicorn(env) as url:
+                yield Browserless(url), stop, start, count_stored
+        finally:
+            if parsed.scheme.startswith("postgres"):
+                relay.stop()
 
 
 def test_a_stopped_database_gives_503_with_input_kept_and_loses_nothing(

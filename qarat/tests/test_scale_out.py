@@ -1,0 +1,89 @@
+"""Two app servers behind one address, one database and one Redis: nothing is stored twice,
+nothing is lost, and a rate limit counted on one server holds on the other.
+"""
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+from qarat.tests.live import Browserless, gunicorn, manage, own_database, site_environment
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def shared_redis():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        message = "No Redis on 127.0.0.1:6379: .ci/run starts one; start redis-server to run this."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+
+
+@pytest.fixture
+def two_servers(tmp_path, shared_redis):
+    with own_database(tmp_path) as database_url:
+        env = site_environment(
+            tmp_path,
+            database_url,
+            CACHE_URL=shared_redis,
+            TRUSTED_PROXY_COUNT="1",
+            INQUIRY_RATE_LIMIT="3/10m",
+        )
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        with gunicorn(env, workers=2) as first, gunicorn(env, workers=2) as second:
+            yield env, first, second
+
+
+def stored(env):
+    code = (
+        "from inquiries.models import Inquiry;"
+        "rows = list(Inquiry.objects.values_list('reference', 'submission_token'));"
+        "print(len(rows), len({r for r, t in rows}), len({t for r, t in rows}))"
+    )
+    return [int(n) for n in manage(env, "shell", "--no-imports", "-c", code).split()[-3:]]
+
+
+def test_submissions_spread_over_two_servers_are_each_stored_once(two_servers):
+    env, first, second = two_servers
+    references = []
+    for n in range(12):
+        # Each visitor behind the proxy has an address of their own.
+        visitor = Browserless(first, headers={"X-Forwarded-For": f"203.0.113.{n + 1}"})
+        fields = visitor.form_fields(f"Visitor {n}", phone=f"8 701 555 {n:02d} 34")
+        server = (first, second)[n % 2]
+        status, url, _page = visitor.post_form(fields, to=server)
+        assert status == 200 and "/thanks/Q-" in url
+        # The same form sent again to the other server (a retry through the balancer).
+        again_status, again_url, _ = visitor.post_form(fields, to=(second, first)[n % 2])
+        assert again_status == 200
+        assert urlsplit(again_url).path == urlsplit(url).path  # the same receipt
+        references.append(urlsplit(url).path)
+    assert len(set(references)) == 12
+    assert stored(env) == [12, 12, 12]
+
+
+def test_the_rate_limit_holds_across_both_servers(two_servers):
+    env, first, second = two_servers
+    visitor = Browserless(first, headers={"X-Forwarded-For": "198.51.100.77"})
+    statuses = []
+    for n in range(5):
+        status, _url, page = visitor.post_form(
+            visitor.form_fields(f"Flood {n}"), to=(first, second)[n % 2]
+        )
+        statuses.append(status)
+    assert statuses == [200, 200, 200, 429, 429]
+    assert stored(env)[0] == 3
+    # Another address is not affected, on either server.
+    other = Browserless(second, headers={"X-Forwarded-For": "198.51.100.78"})
+    assert other.send_form("Someone else")[0] == 200
