@@ -16,30 +16,32 @@ def inquiry_submit(*, name, phone, message, consent_version, language, token):
     """
     while True:
         reference = new_reference()
-        Inquiry.objects.bulk_create(
-            [
-                Inquiry(
-                    reference=reference,
-                    name=name,
-                    phone=phone,
-                    message=message,
-                    consent_version_id=consent_version.pk,
-                    consent_language=language,
-                    consent_sha256=consent_version.sha256[language],
-                    submission_token=token,
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        stored = (
-            Inquiry.objects.filter(submission_token=token)
-            .values_list("reference", flat=True)
-            .first()
-        )
-        if stored is not None:
-            created = stored == reference
-            if created:
+        # One transaction: if the connection is lost before it commits, nothing is stored,
+        # so the visitor's "not sent" is true (and sending the same form again is safe).
+        with transaction.atomic():
+            Inquiry.objects.bulk_create(
+                [
+                    Inquiry(
+                        reference=reference,
+                        name=name,
+                        phone=phone,
+                        message=message,
+                        consent_version_id=consent_version.pk,
+                        consent_language=language,
+                        consent_sha256=consent_version.sha256[language],
+                        submission_token=token,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            stored = (
+                Inquiry.objects.filter(submission_token=token)
+                .values_list("reference", flat=True)
+                .first()
+            )
+            if stored is not None and stored == reference:
                 # After the commit, so the sender finds the row; it never waits for mail.
                 transaction.on_commit(partial(notification_dispatch, reference=reference))
-            return stored, created
+        if stored is not None:
+            return stored, stored == reference
         # Neither inserted nor already there: the random reference collided. Try another.

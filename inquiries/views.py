@@ -1,7 +1,8 @@
 import logging
+import re
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ TEMPLATE = "inquiries/form.html"
 
 
 RATE_LIMIT_GROUP = "inquiries.submit"
+REFERENCE = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
 
 def _submissions_limited(request, *, count):
@@ -36,6 +38,20 @@ def _submissions_limited(request, *, count):
         increment=count,
     )
     return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _stored_reference(token):
+    if token is None:
+        return None
+    try:
+        connection.close()
+        return (
+            Inquiry.objects.filter(submission_token=token)
+            .values_list("reference", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return None
 
 
 def _not_sent(request, form, reason, status):
@@ -75,15 +91,20 @@ def inquiry_form(request):
         )
     except DatabaseError as error:
         logger.error("Inquiry not stored: database unavailable (%s).", type(error).__name__)
-        return _not_sent(
-            request,
-            form,
-            _(
-                "Your inquiry was not sent: our server has a temporary problem. What you "
-                "typed is kept; please press “Send” again in a few minutes."
-            ),
-            status=503,
-        )
+        # A commit whose answer was lost may still have stored it: look once more on a
+        # fresh connection. Sending the same form again never stores it twice.
+        reference = _stored_reference(form.cleaned_data.get("token"))
+        if reference is None:
+            return _not_sent(
+                request,
+                form,
+                _(
+                    "Your inquiry was not sent: our server has a temporary problem. What you "
+                    "typed is kept; please press “Send” again in a few minutes."
+                ),
+                status=503,
+            )
+        created = False
     if created:
         _submissions_limited(request, count=True)
     response = redirect("inquiries:thanks", reference=reference)
@@ -93,12 +114,18 @@ def inquiry_form(request):
 
 def thanks(request, reference):
     """The receipt: reference and consent version, no personal data."""
-    inquiry = get_object_or_404(
-        Inquiry.objects.select_related("consent_version").only(
-            "reference", "created_at", "consent_language", "consent_version__number"
-        ),
-        reference=reference,
-    )
+    try:
+        inquiry = get_object_or_404(
+            Inquiry.objects.select_related("consent_version").only(
+                "reference", "created_at", "consent_language", "consent_version__number"
+            ),
+            reference=reference,
+        )
+    except DatabaseError as error:
+        # Only a stored inquiry is redirected here: say so, even if details must wait.
+        logger.error("Receipt not shown: database unavailable (%s).", type(error).__name__)
+        context = {"reference": reference if REFERENCE.match(reference) else ""}
+        return render(request, "inquiries/thanks_unavailable.html", context, status=503)
     return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 
 

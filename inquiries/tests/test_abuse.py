@@ -143,3 +143,16 @@ def test_form_still_shows_when_the_database_goes_down_after_warming(client, monk
     response = client.get("/en/")
     assert response.status_code == 200
     assert 'name="consent_version" value="1"' in response.content.decode()
+
+
+def test_receipt_says_sent_even_while_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("inquiries.views.get_object_or_404", refuse)
+    response = client.get("/en/thanks/Q-ABCD-EFGH-JKMN/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "has been sent" in page and "Q-ABCD-EFGH-JKMN" in page
+    forged = client.get("/en/thanks/<script>/").content.decode()
+    assert "<script>" not in forged.split("<main", 1)[1]
