@@ -20,7 +20,6 @@ from qarat.tests.live import (
 )
 from qarat.tests.test_database_down import Relay
 
-
 WAIT_FOR_UNCLAIMED = """
 import time
 from inquiries.models import Inquiry
