@@ -63,3 +63,32 @@ def _journal_and_backups_in_tmp(settings, tmp_path):
     # tests' out of the checkout.
     settings.BACKUP_DIR = tmp_path / "backups"
     settings.DESTRUCTION_JOURNAL = tmp_path / "backups" / "destructions.jsonl"
+
+
+@pytest.fixture
+def staff_client(verified_client_factory):
+    """make(group) -> a logged-in, second-factor-verified member of that staff group."""
+    import uuid
+
+    from django.contrib.auth.models import Group, User
+
+    def login(group):
+        user = User.objects.create_user(
+            f"{group.split()[0].lower()}-{uuid.uuid4().hex[:6]}",
+            password="correct horse battery staple",  # noqa: S106 - test accounts
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return verified_client_factory(user)
+
+    return login
+
+
+@pytest.fixture
+def operator(staff_client):
+    return staff_client("Operators")
+
+
+@pytest.fixture
+def privacy_officer(staff_client):
+    return staff_client("Privacy officers")

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
 from inquiries.phones import phone_display, phone_search_prefixes, phone_to_e164
+from staff.admin_site import ReadOnlyAdmin
 
 
 class InquiryAdminForm(forms.ModelForm):
@@ -333,7 +334,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
 
 @admin.register(InquiryView)
-class InquiryViewAdmin(admin.ModelAdmin):
+class InquiryViewAdmin(ReadOnlyAdmin):
     """Read-only record of who opened which inquiry; privacy officers see it."""
 
     list_display = ["viewed_at", "username", "inquiry"]
@@ -343,13 +344,3 @@ class InquiryViewAdmin(admin.ModelAdmin):
     list_select_related = ["inquiry"]
     paginator = CappedCountPaginator
     show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

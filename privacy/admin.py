@@ -31,6 +31,7 @@ from privacy.exports import (
 from privacy.forms import SubjectPhoneForm, SubjectRequestAddForm, SubjectRequestChangeForm
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.services import inquiries_destroy
+from staff.admin_site import ReadOnlyAdmin
 
 Kind = SubjectRequest.Kind
 
@@ -384,21 +385,6 @@ class SubjectRequestAdmin(admin.ModelAdmin):
             destruction=destruction,
             erasure_text=text,
         )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the system: staff with the permission read them, nobody edits."""
-
-    show_facets = admin.ShowFacets.NEVER
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DestructionRecord)

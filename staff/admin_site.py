@@ -34,3 +34,18 @@ class StaffAdminSite(admin.AdminSite):
         if response.status_code == 302 and second_factor_pending(request):
             return redirect_to_second_factor(response.url)
         return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the system: staff with the permission read them, nobody edits."""
+
+    show_facets = admin.ShowFacets.NEVER
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

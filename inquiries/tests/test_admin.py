@@ -1,9 +1,8 @@
 import re
-import uuid
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,32 +22,6 @@ LIST = "/admin/inquiries/inquiry/"
 
 def change_url(inquiry):
     return f"{LIST}{inquiry.pk}/change/"
-
-
-@pytest.fixture
-def staff_client(client, verified_client_factory):
-    """A logged-in, second-factor-verified member of a staff group."""
-
-    def login(group):
-        user = User.objects.create_user(
-            f"{group.split()[0].lower()}-{uuid.uuid4().hex[:6]}",
-            password="correct horse battery staple",
-            is_staff=True,
-        )
-        user.groups.add(Group.objects.get(name=group))
-        return verified_client_factory(user)
-
-    return login
-
-
-@pytest.fixture
-def operator(staff_client):
-    return staff_client("Operators")
-
-
-@pytest.fixture
-def privacy_officer(staff_client):
-    return staff_client("Privacy officers")
 
 
 def result_rows(page):

@@ -1,13 +1,11 @@
 import datetime
 import logging
 import re
-import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
 from django.contrib.messages.storage.base import BaseStorage
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -33,32 +31,6 @@ OTHER_PHONE = "+77029998877"
 
 
 # --- helpers and fixtures -----------------------------------------------------------------
-
-
-@pytest.fixture
-def staff_client(verified_client_factory):
-    """A logged-in, second-factor-verified member of a staff group."""
-
-    def login(group):
-        user = User.objects.create_user(
-            f"{group.split()[0].lower()}-{uuid.uuid4().hex[:6]}",
-            password="correct horse battery staple",
-            is_staff=True,
-        )
-        user.groups.add(Group.objects.get(name=group))
-        return verified_client_factory(user)
-
-    return login
-
-
-@pytest.fixture
-def operator(staff_client):
-    return staff_client("Operators")
-
-
-@pytest.fixture
-def privacy_officer(staff_client):
-    return staff_client("Privacy officers")
 
 
 def make_request(kind, *, phone=CANARY_PHONE, **fields):
