@@ -3,15 +3,13 @@
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
+
+from qarat.tests.live import gunicorn, manage, own_database, site_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -49,12 +47,6 @@ def browser(chromium_path):
         browser.close()
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Site:
     """The running site and a way to run management code against its database."""
 
@@ -75,70 +67,16 @@ class Site:
         ).stdout
 
 
-def _fresh_database(tmp_path):
-    """A database of its own: a new PostgreSQL database when CI tests PostgreSQL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        return f"sqlite:///{tmp_path / 'e2e.sqlite3'}", None
-    import psycopg
-
-    name = f"qarat_e2e_{uuid.uuid4().hex[:10]}"
-    server = url.rsplit("/", 1)[0]
-    maintenance = f"{server}/postgres"
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(maintenance, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{server}/{name}", drop
-
-
 @contextlib.contextmanager
 def _running_site(tmp_path, extra_env=None):
-    """Gunicorn on a fresh database, with the test process's environment plus `extra_env`."""
-    database_url, drop_database = _fresh_database(tmp_path)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": "e2e-" + uuid.uuid4().hex,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "BACKUP_DIR": str(tmp_path / "backups"),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        **(extra_env or {}),
-    }
-    site = Site(f"http://127.0.0.1:{port}", env)
-    site.manage("migrate", "--noinput")
-    site.manage("collectstatic", "--noinput")
-    server = subprocess.Popen(
-        # The production configuration file, as the Dockerfile runs it.
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "qarat.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{site.url}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the test server did not start") from None
-                time.sleep(0.2)
-        yield site
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if drop_database:
-            drop_database()
+    """Gunicorn (gunicorn.conf.py, as the Dockerfile runs it) on a fresh database, with the
+    test process's environment plus `extra_env`."""
+    with own_database(tmp_path) as database_url:
+        env = site_environment(tmp_path, database_url, **(extra_env or {}))
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        with gunicorn(env, workers=2) as url:
+            yield Site(url, env)
 
 
 @pytest.fixture(scope="session")
