@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inquiries.models import Inquiry, InquiryView
 from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
@@ -194,7 +194,13 @@ def test_an_export_is_recorded_as_opening_each_inquiry_and_in_the_admin_log(
     assert subject_request.handled_by == privacy_officer.user
     entry = LogEntry.objects.get()
     assert entry.object_id == str(subject_request.pk)
-    assert entry.change_message == "Exported as JSON: 2 inquiries."
+    with translation.override("ru"):
+        expected = translation.ngettext(
+            "Exported as %(format)s: %(count)d inquiry.",
+            "Exported as %(format)s: %(count)d inquiries.",
+            2,
+        ) % {"format": "JSON", "count": 2}
+    assert entry.change_message == expected
 
 
 def test_an_export_when_nothing_is_held_says_so(privacy_officer):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.base import BaseStorage
 from django.contrib.sessions.models import Session
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inquiries.models import Inquiry
 from inquiries.phones import phone_display
@@ -24,6 +24,29 @@ from privacy.models import DestructionRecord, SubjectRequest
 from privacy.tests.test_purge import assert_canary_gone_from_every_table
 
 pytestmark = pytest.mark.django_db
+
+
+def ru(text):
+    """What the Russian back office shows for an English source text."""
+    with translation.override("ru"):
+        return translation.gettext(text)
+
+
+def blocked_text(count, *, unblocked=False):
+    verb = "unblocked" if unblocked else "blocked"
+    with translation.override("ru"):
+        text = translation.ngettext(
+            f"%(count)d inquiry {verb}.", f"%(count)d inquiries {verb}.", count
+        )
+    return text % {"count": count}
+
+
+def deleted_text(deleted, held):
+    return ru("Deleted: %(deleted)d; kept under legal hold: %(held)d.") % {
+        "deleted": deleted,
+        "held": held,
+    }
+
 
 REGISTER = "/admin/privacy/subjectrequest/"
 INQUIRIES = "/admin/inquiries/inquiry/"
@@ -300,8 +323,8 @@ def test_another_number_is_refused(privacy_officer, typed):
     response = act(privacy_officer, subject_request, "delete_confirmed", phone=typed)
     assert response.status_code == 200
     errors = response.context["form"].errors["phone"]
-    assert errors == ["This number is not the one of the request."]
-    assert "This number is not the one of the request." in response.content.decode()
+    assert errors == [ru("This number is not the one of the request.")]
+    assert ru("This number is not the one of the request.") in response.content.decode()
     assert Inquiry.objects.count() == 2
     assert not references(response.content.decode())
 
@@ -407,7 +430,7 @@ def test_blocking_hides_the_inquiries_from_operators_until_unblocked(operator, p
         assert inquiry.blocked_by == privacy_officer.user
     subject_request.refresh_from_db()
     assert subject_request.handled_by == privacy_officer.user
-    assert [m.message for m in response.context["messages"]] == ["2 inquiries blocked."]
+    assert [m.message for m in response.context["messages"]] == [blocked_text(2)]
 
     page = operator.get(INQUIRIES).content.decode()
     assert references(page) == {visible.reference}
@@ -418,7 +441,7 @@ def test_blocking_hides_the_inquiries_from_operators_until_unblocked(operator, p
     assert references(officer_search) == {first.reference, second.reference}
 
     response = act(privacy_officer, subject_request, "unblock")
-    assert [m.message for m in response.context["messages"]] == ["2 inquiries unblocked."]
+    assert [m.message for m in response.context["messages"]] == [blocked_text(2, unblocked=True)]
     search = operator.get(INQUIRIES, {"q": CANARY_PHONE_TYPED}).content.decode()
     assert references(search) == {first.reference, second.reference}
 
@@ -432,7 +455,7 @@ def test_a_blocking_request_may_also_be_unblocked_and_blocking_twice_changes_not
     inquiry.refresh_from_db()
     first_blocked_at = inquiry.blocked_at
     response = act(privacy_officer, subject_request, "block")
-    assert [m.message for m in response.context["messages"]] == ["0 inquiries blocked."]
+    assert [m.message for m in response.context["messages"]] == [blocked_text(0)]
     inquiry.refresh_from_db()
     assert inquiry.blocked_at == first_blocked_at
 
@@ -449,7 +472,14 @@ def test_erasure_asks_for_confirmation_first(privacy_officer, kind):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="delete_confirmed"' in page
-    assert "1 will be deleted; 1 under legal hold will be kept." in page
+    assert (
+        ru("%(due)s will be deleted; %(held)s under legal hold will be kept.")
+        % {
+            "due": 1,
+            "held": 1,
+        }
+        in page
+    )
     assert Inquiry.objects.count() == 2
     assert not DestructionRecord.objects.exists()
 
@@ -463,7 +493,7 @@ def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind
     response = act(privacy_officer, subject_request, "delete_confirmed")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Deleted: 2; kept under legal hold: 1." in page
+    assert deleted_text(2, 1) in page
     assert references(page) == {held.reference}
     assert not Inquiry.objects.filter(pk__in=[i.pk for i in gone]).exists()
     assert Inquiry.objects.filter(pk__in=[held.pk, other.pk]).count() == 2
@@ -477,7 +507,7 @@ def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind
     subject_request.refresh_from_db()
     assert subject_request.handled_by == privacy_officer.user
     entry = LogEntry.objects.get(object_id=str(subject_request.pk))
-    assert entry.change_message == "Deleted: 2; kept under legal hold: 1."
+    assert entry.change_message == deleted_text(2, 1)
 
 
 def test_erasure_warns_when_the_destruction_journal_cannot_be_written(
@@ -533,7 +563,7 @@ def test_erasure_leaves_no_personal_data_anywhere(privacy_officer, operator, kin
     act(privacy_officer, subject_request, "export_json")
     act(privacy_officer, subject_request, "delete")
     response = act(privacy_officer, subject_request, "delete_confirmed")
-    assert "Deleted: 2; kept under legal hold: 0." in response.content.decode()
+    assert deleted_text(2, 0) in response.content.decode()
     assert not Inquiry.objects.exists()
     assert DestructionRecord.objects.get().count == 2
     assert_no_personal_data_left()
@@ -542,7 +572,7 @@ def test_erasure_leaves_no_personal_data_anywhere(privacy_officer, operator, kin
 def test_erasing_a_number_with_nothing_left_records_nothing(privacy_officer):
     subject_request = make_request("deletion")
     response = act(privacy_officer, subject_request, "delete_confirmed")
-    assert "Deleted: 0; kept under legal hold: 0." in response.content.decode()
+    assert deleted_text(0, 0) in response.content.decode()
     assert not DestructionRecord.objects.exists()
 
 
