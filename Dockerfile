@@ -23,7 +23,9 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only PHONE_HASH_KEY=collectstatic-only 
     && chown -R qarat /app/staticfiles
 
 USER qarat
-ENV BACKUP_DIR=/backups
+# Production unless told otherwise: with DEBUG off the site refuses to start without secrets.
+ENV DEBUG=false \
+    BACKUP_DIR=/backups
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD python -c "import os, urllib.request; \

@@ -17,7 +17,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+# On by default so a fresh checkout runs `manage.py` as is (as healthchecks.io does); every
+# deployment sets DEBUG=false: .env.example, the Docker image and docs/deploy.md all do.
+DEBUG = env.bool("DEBUG", default=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
