@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, Max
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, InquiryView
 from privacy.hashing import phone_hash
 from privacy.journal import journal_append
 from privacy.models import DestructionRecord, JobRun
 from privacy.retention import purge_cutoffs
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 20000
 
 
 @dataclass
@@ -65,16 +66,28 @@ def inquiries_destroy(
     journaled = journal_append(record)
     content_type = ContentType.objects.get_for_model(Inquiry)
     total = 0
+    after = 0
     while True:
         with transaction.atomic():
-            ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch_size])
-            if not ids:
+            # Keyset batches by id: each starts after the last, never re-reading index
+            # entries of rows already deleted, and each DELETE names a range, not ids.
+            remaining = due.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)
+            last = next(iter(remaining[batch_size - 1 : batch_size]), None)
+            if last is None:
+                last = remaining.aggregate(last=Max("pk"))["last"]
+            if last is None:
                 break
+            batch = due.filter(pk__gt=after, pk__lte=last)
+            after = last
             LogEntry.objects.filter(
-                content_type=content_type, object_id__in=[str(pk) for pk in ids]
+                content_type=content_type,
+                object_id__in=batch.annotate(text_pk=Cast("pk", CharField())).values("text_pk"),
             ).delete()
-            _deleted, per_model = Inquiry.objects.filter(pk__in=ids).delete()
-            count = per_model.get(Inquiry._meta.label, 0)
+            # Plain DELETEs: the only rows pointing at an inquiry are its view records.
+            InquiryView.objects.filter(inquiry__in=batch.values("pk"))._raw_delete(
+                InquiryView.objects.db
+            )
+            count = batch.order_by()._raw_delete(Inquiry.objects.db)
             DestructionRecord.objects.filter(pk=record.pk).update(count=F("count") + count)
             total += count
     record.refresh_from_db()
