@@ -43,3 +43,10 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Benchmark (README, Benchmark): gunicorn with production settings on a fresh PostgreSQL
+# database (created and dropped) and Redis, figures against same-run baselines, about 5
+# minutes. Writes bench/results.json; BENCH_ARGS passes options (python -m bench.run --help).
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""The benchmark of the site (`make bench`): bench/run.py; README, section Benchmark."""
