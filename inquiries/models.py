@@ -26,10 +26,6 @@ class InquiryQuerySet(models.QuerySet):
         """Count up to `limit` rows: a bounded cost however large the table grows."""
         return self.order_by()[: limit + 1].count()
 
-    def oldest_waiting_at(self):
-        first = self.waiting().order_by("created_at").values_list("created_at", flat=True)[:1]
-        return next(iter(first), None)
-
     def mark_processed(self, *, by, now=None):
         """Record who processed these inquiries and when; returns how many changed."""
         return self.exclude(status=Inquiry.Status.PROCESSED).update(

@@ -9,7 +9,6 @@ from pathlib import Path
 import csp.constants
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -343,8 +342,6 @@ OPERATOR = {
     "bin": env.str("OPERATOR_BIN", default="210740014147"),
     "privacy_email": env.str("OPERATOR_PRIVACY_EMAIL", default="a_kassenov@mail.ru"),
 }
-
-SITE_TITLE = _("QARAT Service")
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # "text" (default) or "json": one JSON object per line for log collectors.
