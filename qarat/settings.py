@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "inquiries",
     "privacy",
     "staff",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qarat.context_processors.site",
+                "texts.context_processors.public_texts",
             ],
         },
     },
