@@ -166,6 +166,15 @@ def test_the_consent_page_has_its_own_description_and_title_for_previews(client)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/en/consent/", "/en/consent/1/"])
+def test_the_consent_texts_title_is_the_pages_one_main_heading(client, url):
+    head = page(client, url)
+    html = client.get(url).content.decode()
+    assert len(head.tags["h1"]) == 1
+    assert re.search(r"<h1>CONSENT TO THE COLLECTION AND PROCESSING OF PERSONAL DATA</h1>", html)
+
+
+@pytest.mark.django_db
 def test_the_preview_image_is_an_absolute_1200_by_630_png(client):
     head = page(client, "/en/")
     (image,) = head.meta("property", "og:image")
