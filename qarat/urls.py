@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("inquiries.urls")),
     path("consent/", include("consent.urls")),
+    path("privacy/", include("consent.policy_urls")),
     path("analytics/", views.analytics_choice, name="analytics-choice"),
     prefix_default_language=False,
 )
