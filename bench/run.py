@@ -776,7 +776,7 @@ def seed(database_url, *, rows, recent, expired):
         for name, _definition in indexes:
             connection.execute(f'DROP INDEX "{name}"')
         version, sha256 = connection.execute(
-            "SELECT id, sha256_ru FROM consent_consentversion WHERE number = 1"
+            "SELECT id, sha256_ru FROM consent_consentversion WHERE kind = 'consent' AND number = 1"
         ).fetchone()
         common = {"rows": rows, "phone": SEARCHED_PHONE, "consent_version": version}
         common["sha256"] = sha256
