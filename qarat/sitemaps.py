@@ -5,6 +5,7 @@ from django.urls import reverse
 PUBLIC_PAGES = [
     "inquiries:form",
     "consent:current",
+    "policy:current",
 ]
 
 

@@ -324,3 +324,9 @@ def test_inquiry_forms_and_admin_filter_do_not_offer_a_policy(verified_admin_cli
     for version in (consent(), consent_v2):
         assert f'consent_version__id__exact={version.pk}"' in page
     assert f'consent_version__id__exact={policy().pk}"' not in page
+
+
+def test_sitemap_lists_the_policy_in_each_language(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    for prefix in ("", "/kk", "/en"):
+        assert f"<loc>http://testserver{prefix}/privacy/</loc>" in sitemap
