@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import path as url_path
 from django.urls import reverse
 
+from inquiries.models import Inquiry
+from inquiries.tests.helpers import form_data
 from qarat.sitemaps import PUBLIC_PAGES
 from qarat.urls import urlpatterns as site_urlpatterns
 
@@ -188,6 +190,16 @@ def test_the_canonical_address_leaves_out_the_query_string(client):
     assert head.links("canonical") == ["http://testserver/en/"]
     assert head.meta("property", "og:url") == ["http://testserver/en/"]
     assert not any("utm_source" in t.get("href", "") for t in head.tags["link"])
+
+
+@pytest.mark.django_db
+def test_the_receipt_has_no_canonical_alternates_or_preview_tags(client):
+    response = client.post("/en/", form_data(), follow=True)
+    reference = Inquiry.objects.get().reference
+    head = Head(response.content.decode())
+    assert head.links("canonical") == [] and head.links("alternate") == []
+    assert not [t for t in head.tags["meta"] if t.get("property", "").startswith("og:")]
+    assert reference in response.content.decode()
 
 
 # --- 3. robots.txt and the sitemap ------------------------------------------------------------
