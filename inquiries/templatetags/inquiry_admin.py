@@ -62,6 +62,9 @@ def chart(days):
         "labels": labels,
         "bar_width": CHART_BAR,
         "width": len(days) * CHART_SLOT,
+        # Room either side for the first and last date labels, centred under their bars.
+        "left": -CHART_SLOT,
+        "view_width": (len(days) + 2) * CHART_SLOT,
         "top": CHART_TOP,
         "baseline": CHART_TOP + CHART_PLOT,
         "height": CHART_TOP + CHART_PLOT + 20,

@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches
 from django.utils import timezone
 
 from inquiries.dashboard import (
@@ -32,7 +33,12 @@ INDEX = "/admin/"
 def english(settings):
     # The admin has no language prefix and is always in the site's default language.
     # Checked in English here, so that the Russian translations, made later, change nothing.
-    settings.LANGUAGE_CODE = "en"
+    default, settings.LANGUAGE_CODE = settings.LANGUAGE_CODE, "en"
+    # URLs reversed meanwhile are cached with the prefixes of that default language.
+    clear_url_caches()
+    yield
+    settings.LANGUAGE_CODE = default
+    clear_url_caches()
 
 
 def received(at, **fields):
