@@ -716,6 +716,10 @@ def admin_pages(port, login, *, warmup, requests, full):
             # About a thousand numbers start so in a million rows: a full page.
             expect_rows=(1, 50) if full else (0, 0),
         ),
+        # The index with its dashboard: aggregates over the last 30 days, no list rows.
+        "dashboard": admin_page(
+            connection, headers, "/admin/", warmup=warmup, requests=requests, expect_rows=(0, 0)
+        ),
     }
 
 
@@ -973,6 +977,7 @@ def figures(results):
                 TARGETS["phone_search_ms"],
             ),
             ("phone_prefix_search", f"Admin phone search '{PHONE_PREFIX_SEARCH}' p50", None),
+            ("dashboard", f"Admin index with the dashboard p50, {rows:,} rows", None),
         ):
             measured = admin["full"][key]["p50_ms"]
             found.append(
