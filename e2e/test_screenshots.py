@@ -188,3 +188,47 @@ def test_a_printed_consent_page_has_the_text_without_the_site_chrome(open_page, 
     link = page.locator("main a[href^='/']").first
     after = link.evaluate("a => getComputedStyle(a, '::after').content")
     assert link.get_attribute("href") in after
+
+
+def test_the_home_page_weighs_under_60_kb_on_the_wire_and_asks_no_other_host(browser, site):
+    """As served for real: gunicorn for the HTML, whitenoise's compressed static files."""
+    context = browser.new_context(**VIEWPORTS["phone"])
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(site.url + "/", wait_until="networkidle")
+    hosts = {response.url.split("/")[2] for response in responses}
+    weighed = {
+        response.url: response.request.sizes()["responseBodySize"]
+        for response in responses
+        if response.request.resource_type in ("document", "stylesheet", "font", "script")
+    }
+    context.close()
+    assert hosts == {site.url.split("/")[2]}
+    assert any(url.endswith(".css") for url in weighed)
+    assert sum(weighed.values()) < 60 * 1024, weighed
+
+
+def test_icons_manifest_robots_and_sitemap_answer_on_the_real_server(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site.url + "/en/")
+    head_links = page.eval_on_selector_all(
+        "link[rel~=icon], link[rel=apple-touch-icon], link[rel=manifest]",
+        "links => links.map(l => l.href)",
+    )
+    og_image = page.get_attribute("meta[property='og:image']", "content")
+    expected = {
+        "/favicon.ico": "image/x-icon",
+        "/robots.txt": "text/plain",
+        "/sitemap.xml": "application/xml",
+    }
+    for url in [*head_links, og_image, *(site.url + path for path in expected)]:
+        response = context.request.get(url, max_redirects=0)
+        assert response.status == 200, url
+        for path, content_type in expected.items():
+            if url.endswith(path):
+                assert response.headers["content-type"].startswith(content_type), url
+    manifest = next(url for url in head_links if "webmanifest" in url)
+    assert context.request.get(manifest).headers["content-type"] == "application/manifest+json"
+    context.close()

@@ -239,6 +239,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Not in whitenoise's own list, which would serve it as application/octet-stream.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 CSRF_FAILURE_VIEW = "inquiries.views.csrf_failure"
 
