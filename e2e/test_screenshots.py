@@ -26,6 +26,7 @@ SERIOUS = {"serious", "critical"}
 PAGES = [
     pytest.param("/", "main h1", False, id="home"),
     pytest.param("/consent/", "main h1", False, id="consent"),
+    pytest.param("/privacy/", "main h1", False, id="policy"),
     pytest.param("/no-such-page/", "main h1", False, id="not-found"),
     pytest.param("/admin/", "#content h1", True, id="admin-dashboard"),
 ]
@@ -167,7 +168,7 @@ def test_page_looks_right_on_a_phone_and_a_desktop(
     assert serious == []
 
 
-@pytest.mark.parametrize("path", ["/consent/", "/en/consent/1/"])
+@pytest.mark.parametrize("path", ["/consent/", "/en/consent/1/", "/privacy/"])
 def test_a_printed_consent_page_has_the_text_without_the_site_chrome(open_page, path):
     page = open_page(path, "desktop", False)
     assert page.locator(".site-header nav").is_visible()

@@ -127,7 +127,7 @@ def test_manifest_names_the_service_with_its_icons_and_the_site_colour():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/consent/"])
+@pytest.mark.parametrize("path", ["/", "/consent/", "/privacy/"])
 @pytest.mark.parametrize(("prefix", "language"), LANGUAGES)
 def test_public_pages_describe_themselves_for_search_engines_and_link_previews(
     client, prefix, language, path
@@ -165,6 +165,15 @@ def test_the_consent_page_has_its_own_description_and_title_for_previews(client)
     assert head.meta("property", "og:title") == ["Consent, version 1"]
     home = page(client, "/en/")
     assert home.meta("name", "description") != [description]
+
+
+@pytest.mark.django_db
+def test_the_policy_page_has_its_own_description_and_title_for_previews(client):
+    head = page(client, "/en/privacy/")
+    (description,) = head.meta("name", "description")
+    assert "policy" in description and "version 1" in description
+    assert head.meta("property", "og:title") == ["Personal data policy, version 1"]
+    assert head.meta("property", "og:description") == [description]
 
 
 @pytest.mark.django_db
@@ -223,7 +232,8 @@ def test_robots_txt_keeps_crawlers_off_receipts_and_points_to_the_sitemap(client
 def test_robots_txt_leaves_every_public_page_open(client):
     disallowed = re.findall(r"^Disallow: (\S*)$", robots_rules(client), re.M)
     for prefix, _language in LANGUAGES:
-        for url in [f"{prefix}/", f"{prefix}/consent/", f"{prefix}/consent/1/"]:
+        for path in ["/", "/consent/", "/consent/1/", "/privacy/"]:
+            url = prefix + path
             assert not any(url.startswith(rule) for rule in disallowed), url
 
 
@@ -386,7 +396,7 @@ def test_print_shows_where_links_go_and_keeps_headings_with_their_text():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/en/consent/", "/en/consent/1/"])
+@pytest.mark.parametrize("url", ["/en/consent/", "/en/consent/1/", "/en/privacy/"])
 def test_the_consent_pages_link_the_stylesheet_with_the_print_rules(client, url):
     head = page(client, url)
     stylesheets = head.links("stylesheet")
