@@ -74,7 +74,8 @@ def test_footer_shows_the_operator_details_from_the_consent(client):
 
 def test_page_loads_nothing_from_another_host(client):
     page = client.get("/").content.decode()
-    assert not re.search(r'(src|href)="(https?:)?//', page)
+    # Absolute addresses only of this site (canonical and hreflang links must be absolute).
+    assert not re.search(r'(src|href)="(https?:)?//(?!testserver/)', page)
 
 
 def test_home_page_makes_no_database_query_once_warm(client, django_assert_num_queries):
