@@ -7,12 +7,14 @@ from consent.models import ConsentVersion
 
 @admin.register(ConsentVersion)
 class ConsentVersionAdmin(admin.ModelAdmin):
-    """Drafts are edited here and published with the action; published versions are read-only."""
+    """Drafts of either kind are edited here and published with the action; published
+    versions are read-only. Numbers count separately for the consent and the policy."""
 
-    list_display = ["__str__", "number", "published_on", "significant"]
-    list_filter = ["significant", ("published_on", admin.EmptyFieldListFilter)]
+    list_display = ["__str__", "kind", "number", "published_on", "significant"]
+    list_filter = ["kind", "significant", ("published_on", admin.EmptyFieldListFilter)]
     readonly_fields = ["number", "published_on", "sha256_ru", "sha256_kk", "sha256_en"]
     fields = [
+        "kind",
         "number",
         "published_on",
         "significant",
@@ -24,6 +26,12 @@ class ConsentVersionAdmin(admin.ModelAdmin):
         "sha256_en",
     ]
     actions = ["publish"]
+
+    def get_queryset(self, request):
+        # The default manager holds consent texts only; here both kinds are edited.
+        queryset = ConsentVersion.all_kinds.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -49,15 +57,28 @@ class ConsentVersionAdmin(admin.ModelAdmin):
         drafts = list(queryset.drafts().order_by("created_at"))
         for draft in drafts:
             draft.publish()
-        if drafts:
+        consents = sum(1 for draft in drafts if not draft.is_policy)
+        policies = len(drafts) - consents
+        if consents:
             self.message_user(
                 request,
                 ngettext(
                     "Published %(count)d version; the form now asks for it.",
                     "Published %(count)d versions; the form now asks for the latest.",
-                    len(drafts),
+                    consents,
                 )
-                % {"count": len(drafts)},
+                % {"count": consents},
+                messages.SUCCESS,
+            )
+        if policies:
+            self.message_user(
+                request,
+                ngettext(
+                    "Published %(count)d policy version; the site now shows it.",
+                    "Published %(count)d policy versions; the site now shows the latest.",
+                    policies,
+                )
+                % {"count": policies},
                 messages.SUCCESS,
             )
         skipped = queryset.count() - len(drafts)

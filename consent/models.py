@@ -36,6 +36,12 @@ class PublishedVersion:
 
 
 class ConsentVersionQuerySet(models.QuerySet):
+    def consents(self):
+        return self.filter(kind=ConsentVersion.Kind.CONSENT)
+
+    def policies(self):
+        return self.filter(kind=ConsentVersion.Kind.POLICY)
+
     def published(self):
         return self.filter(published_on__isnull=False)
 
@@ -53,17 +59,29 @@ class ConsentVersionQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
+class ConsentManager(models.Manager.from_queryset(ConsentVersionQuerySet)):
+    """Consent texts only: the default manager, so that the form, the inquiries' evidence,
+    the admin's choices and every `ConsentVersion.objects` never meet a policy."""
+
+    def get_queryset(self):
+        return super().get_queryset().consents()
+
+
 class ConsentVersion(models.Model):
-    """One text of the consent, in three languages.
+    """One text of the consent, or of the personal-data policy, in three languages.
 
     A draft is edited freely; once published it never changes and is never deleted
     (this model, the admin and database triggers all refuse), because inquiries prove
-    what their senders agreed to by pointing at it.
+    what their senders agreed to by pointing at it, and the public archive shows what
+    the policy said when.
     """
 
-    number = models.PositiveIntegerField(
-        _("version"), unique=True, null=True, blank=True, editable=False
-    )
+    class Kind(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        POLICY = "policy", _("personal data policy")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.CONSENT)
+    number = models.PositiveIntegerField(_("version"), null=True, blank=True, editable=False)
     published_on = models.DateField(_("published on"), null=True, blank=True, editable=False)
     significant = models.BooleanField(
         _("significant change"),
@@ -81,14 +99,19 @@ class ConsentVersion(models.Model):
     sha256_en = models.CharField(_("SHA-256 of the English text"), max_length=64, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
-    objects = ConsentVersionQuerySet.as_manager()
+    objects = ConsentManager()
+    # Both kinds: the admin, the policy pages and numbering.
+    all_kinds = ConsentVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent version")
         verbose_name_plural = _("consent versions")
-        ordering = ["-number"]
+        ordering = ["kind", "-number"]
         permissions = [("publish_consentversion", _("Can publish consent versions"))]
         constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "number"], name="consent_version_number_per_kind"
+            ),
             models.CheckConstraint(
                 condition=models.Q(number__isnull=True, published_on__isnull=True)
                 | models.Q(number__isnull=False, published_on__isnull=False),
@@ -98,8 +121,10 @@ class ConsentVersion(models.Model):
 
     def __str__(self):
         if self.number is None:
-            return f"Draft #{self.pk}" if self.pk else "Draft"
-        return f"Version {self.number}"
+            label = f"Draft #{self.pk}" if self.pk else "Draft"
+        else:
+            label = f"Version {self.number}"
+        return f"Policy {label[0].lower()}{label[1:]}" if self.is_policy else label
 
     def save(self, *args, **kwargs):
         if getattr(self, "_published_in_db", False):
@@ -127,6 +152,10 @@ class ConsentVersion(models.Model):
     def is_published(self):
         return self.published_on is not None
 
+    @property
+    def is_policy(self):
+        return self.kind == self.Kind.POLICY
+
     def text(self, language):
         return getattr(self, f"text_{language}")
 
@@ -138,7 +167,8 @@ class ConsentVersion(models.Model):
         if self.is_published:
             raise ConsentVersionImmutable(f"{self} is already published.")
         with transaction.atomic():
-            latest = ConsentVersion.objects.aggregate(latest=Max("number"))["latest"] or 0
+            same_kind = ConsentVersion.all_kinds.filter(kind=self.kind)
+            latest = same_kind.aggregate(latest=Max("number"))["latest"] or 0
             self.number = latest + 1
             self.published_on = today or timezone.localdate()
             self.save()

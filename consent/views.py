@@ -5,9 +5,18 @@ from django.utils.translation import get_language
 
 from consent.models import ConsentVersion
 
+CONSENT = ConsentVersion.Kind.CONSENT
+# The URL namespace of each kind's pages: consent.urls and consent.policy_urls.
+NAMESPACES = {ConsentVersion.Kind.CONSENT: "consent", ConsentVersion.Kind.POLICY: "policy"}
+
+
+def _published(kind):
+    return ConsentVersion.all_kinds.filter(kind=kind).published()
+
 
 def _render(request, version):
     language = get_language()
+    namespace = NAMESPACES[version.kind]
     return render(
         request,
         "consent/version.html",
@@ -16,25 +25,27 @@ def _render(request, version):
             "language": language,
             "text": version.text(language),
             "sha256": version.sha256(language),
-            "versions": ConsentVersion.objects.published().only("number", "published_on"),
+            "versions": _published(version.kind).only("number", "published_on"),
+            "version_url": f"{namespace}:version",
+            "text_url": f"{namespace}:text",
         },
     )
 
 
-def current(request):
-    version = ConsentVersion.objects.published().order_by("-number").first()
+def current(request, kind=CONSENT):
+    version = _published(kind).order_by("-number").first()
     if version is None:
-        raise Http404("No consent version is published.")
+        raise Http404("No version is published.")
     return _render(request, version)
 
 
-def version(request, number):
-    return _render(request, get_object_or_404(ConsentVersion.objects.published(), number=number))
+def version(request, number, kind=CONSENT):
+    return _render(request, get_object_or_404(_published(kind), number=number))
 
 
-def version_text(request, number, language):
+def version_text(request, number, language, kind=CONSENT):
     """The exact published text, byte for byte, so anyone can check its SHA-256."""
     if language not in dict(settings.LANGUAGES):
         raise Http404("Unknown language.")
-    version = get_object_or_404(ConsentVersion.objects.published(), number=number)
+    version = get_object_or_404(_published(kind), number=number)
     return HttpResponse(version.text(language), content_type="text/plain; charset=utf-8")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "inquiries",
     "privacy",
     "staff",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qarat.context_processors.site",
+                "qarat.seo.page_links",
+                "texts.context_processors.public_texts",
             ],
         },
     },

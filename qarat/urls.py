@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from qarat import views
+from qarat.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Asked for at the root by browsers and crawlers, whatever the pages link.
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # The code step of the staff login, before the admin's own catch-all URL.
     path(f"{settings.ADMIN_URL}second-factor/", include("staff.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
@@ -16,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("inquiries.urls")),
     path("consent/", include("consent.urls")),
+    path("privacy/", include("consent.policy_urls")),
     path("analytics/", views.analytics_choice, name="analytics-choice"),
     prefix_default_language=False,
 )

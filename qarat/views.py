@@ -1,14 +1,16 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from qarat.context_processors import (
     ANALYTICS_DENIED,
@@ -18,6 +20,7 @@ from qarat.context_processors import (
 
 ANALYTICS_COOKIE_DAYS = 365
 TEMPLATE = "analytics/settings.html"
+ROOT_FILE_CACHE_SECONDS = 24 * 60 * 60
 
 
 @never_cache
@@ -73,3 +76,29 @@ def analytics_choice(request):
         samesite="Lax",
     )
     return response
+
+
+@require_safe
+@cache_control(public=True, max_age=ROOT_FILE_CACHE_SECONDS)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the pages link."""
+    # From the static files' source, so it is there with or without collectstatic.
+    return FileResponse(open(finders.find("favicon.ico"), "rb"), content_type="image/x-icon")
+
+
+@require_safe
+@cache_control(public=True, max_age=ROOT_FILE_CACHE_SECONDS)
+def robots_txt(request):
+    """Crawlers may read the public pages, not the receipts, and learn where the sitemap is.
+
+    The back office is not named here: robots.txt is public, and naming ADMIN_URL would
+    advertise an address that is kept out of sight on purpose. Its pages say noindex
+    themselves (Django's admin templates carry a robots meta tag) and need a login.
+    """
+    lines = ["User-agent: *"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            # A receipt's address without its reference: /thanks/, /kk/thanks/, /en/thanks/.
+            lines.append("Disallow: " + reverse("inquiries:thanks", args=["-"]).removesuffix("-/"))
+    lines.append("Sitemap: " + request.build_absolute_uri(reverse("sitemap")))
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

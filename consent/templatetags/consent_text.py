@@ -17,9 +17,14 @@ def consent_html(text):
     Only structure is added; every word of the text is shown as stored (and escaped).
     """
     html = []
+    titled = False
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if all(line.startswith(BULLET) for line in lines):
+        if not titled and len(lines) == 1 and lines[0].isupper() and not HEADING.match(lines[0]):
+            # The document's title, in capitals, is the page's main heading.
+            html.append(f"<h1>{escape(lines[0])}</h1>")
+            titled = True
+        elif all(line.startswith(BULLET) for line in lines):
             items = "".join(f"<li>{escape(line[1:].strip())}</li>" for line in lines)
             html.append(f"<ul>{items}</ul>")
         elif len(lines) == 1 and HEADING.match(lines[0]):

@@ -10,3 +10,15 @@ def make_draft(**overrides):
     }
     fields.update(overrides)
     return ConsentVersion.objects.create(**fields)
+
+
+def make_policy_draft(**overrides):
+    fields = {
+        "kind": ConsentVersion.Kind.POLICY,
+        "significant": False,
+        "text_ru": "Политика, редакция 2",
+        "text_kk": "Саясат, 2-редакция",
+        "text_en": "Policy, version 2",
+    }
+    fields.update(overrides)
+    return ConsentVersion.objects.create(**fields)

@@ -46,7 +46,13 @@ def test_bulk_delete_is_not_offered(verified_admin_client):
 def test_staff_drafts_a_version_and_publishes_it(verified_admin_client):
     response = verified_admin_client.post(
         f"{CHANGELIST}add/",
-        {"significant": "on", "text_ru": "Текст 2", "text_kk": "Мәтін 2", "text_en": "Text 2"},
+        {
+            "kind": "consent",
+            "significant": "on",
+            "text_ru": "Текст 2",
+            "text_kk": "Мәтін 2",
+            "text_en": "Text 2",
+        },
     )
     assert response.status_code == 302
     draft = ConsentVersion.objects.get(text_en="Text 2")
@@ -80,7 +86,13 @@ def test_a_draft_can_be_edited_in_the_admin(staff_client):
     draft = make_draft()
     response = staff_client.post(
         f"{CHANGELIST}{draft.pk}/change/",
-        {"significant": "", "text_ru": "Исправлено", "text_kk": "Түзетілді", "text_en": "Fixed"},
+        {
+            "kind": "consent",
+            "significant": "",
+            "text_ru": "Исправлено",
+            "text_kk": "Түзетілді",
+            "text_en": "Fixed",
+        },
     )
     assert response.status_code == 302
     draft.refresh_from_db()

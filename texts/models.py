@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from texts.markup import render_markdown, render_plain
+
+CACHE_KEY = "texts:public:v1"
+# Saving clears the shared cache at once; the timeout bounds staleness where the cache is
+# per-process (local memory, several workers).
+CACHE_SECONDS = 300
+
+
+class PublicText(models.Model):
+    """One text of the public pages, in each language; the four keys are fixed."""
+
+    class Key(models.TextChoices):
+        HOME_HEADING = "home_heading", _("Home page heading")
+        HOME_INTRODUCTION = "home_introduction", _("Home page introduction")
+        CONTACTS = "contacts", _("Contacts")
+        WORKING_HOURS = "working_hours", _("Working hours")
+
+    key = models.CharField(_("text"), max_length=32, choices=Key.choices, unique=True)
+    text_ru = models.TextField(_("text in Russian"))
+    text_kk = models.TextField(
+        _("text in Kazakh"), blank=True, help_text=_("Empty: the Russian text is shown.")
+    )
+    text_en = models.TextField(
+        _("text in English"), blank=True, help_text=_("Empty: the Russian text is shown.")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("public text")
+        verbose_name_plural = _("public texts")
+        ordering = ["pk"]
+
+    def __str__(self):
+        # The admin log keeps str(obj): the label, never the text.
+        return str(self.get_key_display())
+
+    def save(self, *args, **kwargs):
+        for code, _name in settings.LANGUAGES:
+            # Browsers send CRLF from text areas; Markdown and the cache see one convention.
+            text = getattr(self, f"text_{code}").replace("\r\n", "\n").replace("\r", "\n")
+            setattr(self, f"text_{code}", text.strip())
+        super().save(*args, **kwargs)
+        transaction.on_commit(forget_public_texts)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(forget_public_texts)
+        return result
+
+    def text(self, language):
+        """The text in `language`, or the Russian one where that is empty."""
+        return getattr(self, f"text_{language}", "") or self.text_ru
+
+    def render(self, language):
+        """Sanitised HTML; the heading is plain text, for the page's <h1>."""
+        if self.key == self.Key.HOME_HEADING:
+            return render_plain(self.text(language))
+        return render_markdown(self.text(language))
+
+
+def _render_all():
+    texts = {code: dict.fromkeys(PublicText.Key.values, "") for code, _name in settings.LANGUAGES}
+    for public_text in PublicText.objects.all():
+        for code in texts:
+            texts[code][public_text.key] = public_text.render(code)
+    return texts
+
+
+# The texts this process last read: the pages still show while the database is down.
+_last_known = None
+
+
+def public_texts(language):
+    """{key: safe HTML} in `language` for the templates; one cache read once warm.
+
+    Markdown is rendered when the cache is filled, for all languages at once, so no request
+    renders it and every language is warm after the first page.
+    """
+    global _last_known
+    texts = cache.get(CACHE_KEY)
+    if texts is None:
+        try:
+            texts = _render_all()
+        except DatabaseError:
+            if _last_known is None:
+                raise
+            texts = _last_known
+        else:
+            cache.set(CACHE_KEY, texts, CACHE_SECONDS)
+    _last_known = texts
+    return dict(texts.get(language) or texts[settings.LANGUAGE_CODE])
+
+
+def forget_public_texts():
+    cache.delete(CACHE_KEY)
