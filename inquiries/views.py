@@ -23,6 +23,7 @@ from inquiries.models import Inquiry
 from inquiries.services import inquiry_submit
 from qarat.context_processors import analytics_choice
 from staff.network import client_ip_address
+from texts.models import public_texts
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +91,15 @@ def _blank_page_key(request):
     version = current_version()
     if request.GET or version is None:
         return None
+    language = get_language()
     return (
         request.get_host(),
         request.scheme,
         request.path,
-        get_language(),
+        language,
         version.pk,
         analytics_choice(request),
+        tuple(public_texts(language).values()),
     )
 
 

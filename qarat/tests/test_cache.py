@@ -60,3 +60,20 @@ def test_incr_survives_a_flushed_script_cache(redis_cache, shared_redis):
     assert redis_cache.incr("n") == 2
     redis.Redis.from_url(shared_redis).script_flush()
     assert redis_cache.incr("n") == 3
+
+
+def test_a_process_copy_is_reused_for_a_moment_then_read_again(monkeypatch):
+    from qarat import cache as module
+
+    now = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    copy = module.ProcessCopy()
+    assert copy.get() is None
+    copy.set(("v1",))
+    now[0] += module.ProcessCopy.SECONDS - 0.01
+    assert copy.get() == ("v1",)
+    now[0] += 0.02
+    assert copy.get() is None, "after SECONDS the shared cache is asked again"
+    copy.set(("v2",))
+    module.ProcessCopy.forget_all()
+    assert copy.get() is None, "the process that changes a value forgets its copy at once"
