@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from qarat.cache import ProcessCopy
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -13,10 +15,13 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The published consent versions are cached; a test that publishes must not leak.
+    # The published consent versions and public texts are cached (in the shared cache and
+    # in each process for a moment); a test that publishes or edits must not leak.
     cache.clear()
+    ProcessCopy.forget_all()
     yield
     cache.clear()
+    ProcessCopy.forget_all()
 
 
 @pytest.fixture

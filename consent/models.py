@@ -9,6 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qarat.cache import ProcessCopy
+
 CACHE_KEY = "consent:published:v1"
 
 
@@ -179,11 +181,15 @@ class ConsentVersion(models.Model):
 
 # The versions this process last read: the form still shows while the database is down.
 _last_known = None
+_copy = ProcessCopy()
 
 
 def published_versions():
     """All published versions, oldest first; cached, so showing the form needs no query."""
     global _last_known
+    versions = _copy.get()
+    if versions is not None:
+        return versions
     versions = cache.get(CACHE_KEY)
     if versions is None:
         try:
@@ -203,6 +209,7 @@ def published_versions():
             return _last_known
         cache.set(CACHE_KEY, versions, settings.CONSENT_CACHE_SECONDS)
     _last_known = versions
+    _copy.set(versions)
     return versions
 
 
@@ -213,3 +220,4 @@ def current_version():
 
 def forget_published_versions():
     cache.delete(CACHE_KEY)
+    _copy.forget()

@@ -33,6 +33,11 @@ def _reject(pattern):
     return validate
 
 
+def form_started():
+    """The signed time a form is shown at; see `InquiryForm.filled_too_fast()`."""
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
 class InquiryForm(forms.Form):
     """The feedback form: exactly the data clause 3 of the consent names, plus consent."""
 
@@ -99,7 +104,7 @@ class InquiryForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "ym-disable-keys"
         if not self.is_bound:
             self.initial.setdefault("token", str(uuid.uuid4()))
-            self.initial.setdefault("started", signing.dumps(time.time(), salt=STARTED_SALT))
+            self.initial.setdefault("started", form_started())
 
     def clean_name(self):
         return self.clean_name_value(self.cleaned_data["name"])

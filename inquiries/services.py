@@ -1,9 +1,25 @@
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from inquiries.models import Inquiry, new_reference
 from inquiries.notifications import notification_dispatch
+
+
+def _insert_statement():
+    """INSERT of one inquiry that skips a conflicting row and returns the stored reference.
+
+    One statement is its own transaction (the database is in autocommit), so a submission
+    costs one round trip: no BEGIN, no COMMIT, no read-back. Either the row is in, with
+    the reference returned, or nothing is (a duplicate token or a reference collision).
+    """
+    fields = [field for field in Inquiry._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, values go as parameters.
+    sql = f"INSERT INTO {quote(Inquiry._meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+    return fields, sql + f"ON CONFLICT DO NOTHING RETURNING {quote('reference')}"
 
 
 def inquiry_submit(*, name, phone, message, consent_version, language, token):
@@ -14,34 +30,37 @@ def inquiry_submit(*, name, phone, message, consent_version, language, token):
     would record together with the statement's values. A new inquiry's staff
     notification is dispatched once the row is committed (inquiries.notifications).
     """
+    fields, sql = _insert_statement()
     while True:
-        reference = new_reference()
-        # One transaction: if the connection is lost before it commits, nothing is stored,
-        # so the visitor's "not sent" is true (and sending the same form again is safe).
-        with transaction.atomic():
-            Inquiry.objects.bulk_create(
-                [
-                    Inquiry(
-                        reference=reference,
-                        name=name,
-                        phone=phone,
-                        message=message,
-                        consent_version_id=consent_version.pk,
-                        consent_language=language,
-                        consent_sha256=consent_version.sha256[language],
-                        submission_token=token,
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-            stored = (
-                Inquiry.objects.filter(submission_token=token)
-                .values_list("reference", flat=True)
-                .first()
-            )
-            if stored is not None and stored == reference:
-                # After the commit, so the sender finds the row; it never waits for mail.
-                transaction.on_commit(partial(notification_dispatch, reference=reference))
+        inquiry = Inquiry(
+            reference=new_reference(),
+            name=name,
+            phone=phone,
+            message=message,
+            consent_version_id=consent_version.pk,
+            consent_language=language,
+            consent_sha256=consent_version.sha256[language],
+            submission_token=token,
+        )
+        values = [
+            field.get_db_prep_save(field.pre_save(inquiry, add=True), connection)
+            for field in fields
+        ]
+        # If the connection is lost before the database answers, the row may or may not
+        # be in: the view then looks for the token on a fresh connection.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is not None:
+            # After the commit (at once outside a transaction), so the sender finds the row;
+            # it never waits for mail.
+            transaction.on_commit(partial(notification_dispatch, reference=row[0]))
+            return row[0], True
+        stored = (
+            Inquiry.objects.filter(submission_token=token)
+            .values_list("reference", flat=True)
+            .first()
+        )
         if stored is not None:
-            return stored, stored == reference
+            return stored, False
         # Neither inserted nor already there: the random reference collided. Try another.

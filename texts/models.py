@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from qarat.cache import ProcessCopy
 from texts.markup import render_markdown, render_plain
 
 CACHE_KEY = "texts:public:v1"
@@ -73,6 +74,7 @@ def _render_all():
 
 # The texts this process last read: the pages still show while the database is down.
 _last_known = None
+_copy = ProcessCopy()
 
 
 def public_texts(language):
@@ -82,7 +84,9 @@ def public_texts(language):
     renders it and every language is warm after the first page.
     """
     global _last_known
-    texts = cache.get(CACHE_KEY)
+    texts = _copy.get()
+    if texts is None:
+        texts = cache.get(CACHE_KEY)
     if texts is None:
         try:
             texts = _render_all()
@@ -93,8 +97,10 @@ def public_texts(language):
         else:
             cache.set(CACHE_KEY, texts, CACHE_SECONDS)
     _last_known = texts
+    _copy.set(texts)
     return dict(texts.get(language) or texts[settings.LANGUAGE_CODE])
 
 
 def forget_public_texts():
     cache.delete(CACHE_KEY)
+    _copy.forget()

@@ -2,31 +2,11 @@
 nothing is lost, and a rate limit counted on one server holds on the other.
 """
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from qarat.tests.live import Browserless, gunicorn, manage, own_database, site_environment
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-@pytest.fixture
-def shared_redis():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        message = "No Redis on 127.0.0.1:6379: .ci/run starts one; start redis-server to run this."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
 
 
 @pytest.fixture

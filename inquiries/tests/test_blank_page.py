@@ -1,0 +1,129 @@
+"""The blank form page is rendered once per variant in each worker (inquiries.views):
+whatever a visitor sees from that copy must be exactly what a fresh rendering would show,
+with their own CSRF token, form token and start time.
+"""
+
+import re
+import time
+
+import pytest
+from django.core import signing
+
+from consent.tests.helpers import make_draft
+from inquiries import views
+from inquiries.forms import STARTED_SALT
+from inquiries.tests.helpers import form_data
+from qarat.context_processors import analytics_cookie_name
+from qarat.tests.test_analytics import metrika_tag
+from texts.tests.helpers import set_text
+
+DYNAMIC = re.compile(r'(name="(?:csrfmiddlewaretoken|token|started)" value=")[^"]*"')
+
+
+def hidden(page, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def normalized(response):
+    assert response.status_code == 200
+    return DYNAMIC.sub(r'\1…"', response.content.decode())
+
+
+def copy_then_fresh(client, path, **headers):
+    """The page as served from the worker's copy, and as rendered from scratch."""
+    copied = client.get(path, **headers)
+    views._blank_pages.clear()
+    fresh = client.get(path, **headers)
+    return normalized(copied), normalized(fresh)
+
+
+@pytest.fixture
+def warm(client, db):
+    for path in ("/", "/kk/", "/en/"):
+        client.get(path)
+    assert views._blank_pages, "the first visit keeps a copy"
+    return client
+
+
+@pytest.mark.parametrize("path", ["/", "/kk/", "/en/"])
+def test_the_copy_is_the_fresh_page_in_each_language(warm, path):
+    copied, fresh = copy_then_fresh(warm, path)
+    assert copied == fresh
+
+
+def test_a_new_consent_version_shows_at_once(warm, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_draft().publish()
+    copied, fresh = copy_then_fresh(warm, "/en/")
+    assert 'name="consent_version" value="2"' in copied
+    assert copied == fresh
+
+
+def test_an_edited_text_shows_at_once(warm, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        set_text("home_heading", en="Ask us anything")
+        set_text("working_hours", en="Every day, 8:00–20:00")
+    copied, fresh = copy_then_fresh(warm, "/en/")
+    assert "Ask us anything" in copied and "Every day, 8:00–20:00" in copied
+    assert copied == fresh
+
+
+@pytest.mark.parametrize("choice", [None, "granted", "denied"])
+def test_each_analytics_choice_gets_its_own_page(client, db, settings, choice):
+    settings.YANDEX_METRIKA_ID = "12345678"
+    client.get("/en/")  # a copy for a visitor who has not chosen yet
+    if choice:
+        client.cookies[analytics_cookie_name()] = choice
+    copied, fresh = copy_then_fresh(client, "/en/")
+    assert copied == fresh
+    assert ("analytics-banner" in copied) == (choice is None)
+    assert (metrika_tag(copied) is not None) == (choice == "granted")
+
+
+def test_each_host_gets_its_own_page(client, db, settings):
+    settings.ALLOWED_HOSTS = ["one.example.kz", "two.example.kz"]
+    client.get("/", HTTP_HOST="one.example.kz")
+    copied, fresh = copy_then_fresh(client, "/", HTTP_HOST="two.example.kz")
+    assert copied == fresh
+    assert "one.example.kz" not in copied
+
+
+def test_each_visit_gets_its_own_tokens_and_start_time(client, db):
+    first = client.get("/").content.decode()
+    time.sleep(0.01)
+    client.cookies.clear()
+    response = client.get("/")
+    second = response.content.decode()
+    assert len(views._blank_pages) == 1, "the second visit was served from the copy"
+    assert hidden(first, "token") != hidden(second, "token")
+    assert hidden(first, "csrfmiddlewaretoken") != hidden(second, "csrfmiddlewaretoken")
+    started = signing.loads(hidden(second, "started"), salt=STARTED_SALT)
+    assert signing.loads(hidden(first, "started"), salt=STARTED_SALT) < started <= time.time()
+    assert "csrftoken" in response.cookies, "a first visit gets its CSRF cookie"
+
+
+def test_the_form_served_from_the_copy_can_be_sent(client, db):
+    client.get("/")
+    page = client.get("/").content.decode()
+    data = form_data(
+        token=hidden(page, "token"),
+        started=hidden(page, "started"),
+        csrfmiddlewaretoken=hidden(page, "csrfmiddlewaretoken"),
+    )
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/", data)
+    assert response.status_code == 303
+    assert response["Location"].startswith("/thanks/Q-")
+
+
+def test_a_query_string_is_rendered_each_time_and_not_kept(client, db):
+    page = client.get("/?utm_source=leaflet").content.decode()
+    assert "/en/?utm_source=leaflet" in page, "the language links keep the query"
+    assert views._blank_pages == {}
+
+
+def test_the_copies_are_bounded(client, db, settings):
+    settings.ALLOWED_HOSTS = [".example.kz"]
+    for number in range(views.BLANK_PAGES_MAX + 10):
+        assert client.get("/", HTTP_HOST=f"h{number}.example.kz").status_code == 200
+    assert 0 < len(views._blank_pages) <= views.BLANK_PAGES_MAX
