@@ -38,7 +38,7 @@ test: lint
 
 # Refresh the translation catalogs after changing texts (needs GNU gettext).
 messages: $(VENV)/.installed
-	DEBUG=true $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=e2e --no-obsolete
+	DEBUG=true $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=e2e --ignore=*/tests/* --ignore=bench --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
