@@ -274,7 +274,8 @@ def test_staff_drafts_a_policy_and_publishes_it_with_the_permission(verified_cli
     response = client.post(
         CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
     )
-    assert "Published 1 policy version; the site now shows it." in response.content.decode()
+    # The admin runs in Russian.
+    assert "Опубликована 1 версия политики; теперь сайт показывает её." in response.content.decode()
     draft.refresh_from_db()
     assert (draft.number, draft.text_en) == (2, "Policy 2b")
     assert "Policy 2b" in client.get("/en/privacy/").content.decode()
