@@ -1218,7 +1218,8 @@ def main(argv=None):
             backend = connection.execute("SELECT pg_backend_pid()").fetchone()[0]
             version = connection.info.server_version
             results["machine"]["postgresql"] = f"{version // 10000}.{version % 10000}"
-        postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            # While the connection is open: its backend process exits with it.
+            postmaster = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
         cache.flushdb()
         with steps("migrate, collectstatic, staff account"):
             manage(env, "migrate", "--noinput")
