@@ -6,20 +6,19 @@ element wider than the screen, its main heading in the first screenful, somethin
 and no serious or critical axe-core finding.
 """
 
-import base64
 import os
-import re
 import uuid
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django_otp.oath import totp
 from PIL import Image
+
+from e2e.test_operator_path import PASSWORD
+from e2e.test_privacy_officer_path import log_in_first_time
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Screenshot operator password 2026"
 SERIOUS = {"serious", "critical"}
 
 # One line per page: name, address, the selector of its main heading, whether it needs staff.
@@ -76,25 +75,13 @@ def screenshot_dir(tmp_path):
     return path
 
 
-def current_code(secret):
-    return f"{totp(base64.b32decode(secret.replace(' ', '').upper())):06d}"
-
-
 @pytest.fixture(scope="module")
 def staff_login(site, browser):
     """The cookies of an operator past password and authenticator code, for new contexts."""
     username = f"screens-{uuid.uuid4().hex[:6]}"
     site.manage("create_operator", username, "--password-stdin", stdin=PASSWORD + "\n")
     context = browser.new_context()
-    page = context.new_page()
-    page.goto(site.url + "/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(re.compile(r"/second-factor/enrol/"))
-    page.fill("input[name=token]", current_code(page.inner_text(".secret")))
-    page.click("form button[type=submit], form input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    log_in_first_time(context.new_page(), site, username)
     state = context.storage_state()
     context.close()
     return state
