@@ -75,8 +75,36 @@ def screenshot_dir(tmp_path):
     return path
 
 
+# A month of inquiries (none of them the other tests' numbers), most processed some hours
+# later, so the dashboard draws its bars and a median; and a purge run, so no warning.
+SEED_MONTH = """
+import datetime
+from django.utils import timezone
+from inquiries.models import Inquiry
+from inquiries.tests.helpers import make_inquiry
+now = timezone.now()
+for day in range(30):
+    for n in range(day * 7 % 5 + 1):
+        received = now - datetime.timedelta(days=day, minutes=n)
+        inquiry = make_inquiry(
+            name="Screenshot visitor", phone=f"+7702000{day:02d}{n:02d}", created_at=received
+        )
+        if day > 1:
+            Inquiry.objects.filter(pk=inquiry.pk).update(
+                status=Inquiry.Status.PROCESSED,
+                processed_at=received + datetime.timedelta(hours=n + 1),
+            )
+"""
+
+
 @pytest.fixture(scope="module")
-def staff_login(site, browser):
+def busy_month(site):
+    site.manage("shell", "-c", SEED_MONTH)
+    site.manage("purge_expired_inquiries")
+
+
+@pytest.fixture(scope="module")
+def staff_login(site, browser, busy_month):
     """The cookies of an operator past password and authenticator code, for new contexts."""
     username = f"screens-{uuid.uuid4().hex[:6]}"
     site.manage("create_operator", username, "--password-stdin", stdin=PASSWORD + "\n")
