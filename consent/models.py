@@ -184,10 +184,13 @@ _last_known = None
 _copy = ProcessCopy()
 
 
-def published_versions():
-    """All published versions, oldest first; cached, so showing the form needs no query."""
+def published_versions(*, fresh=False):
+    """All published versions, oldest first; cached, so showing the form needs no query.
+
+    `fresh` skips this process's copy, which may be up to ProcessCopy.SECONDS old.
+    """
     global _last_known
-    versions = _copy.get()
+    versions = None if fresh else _copy.get()
     if versions is not None:
         return versions
     versions = cache.get(CACHE_KEY)

@@ -169,7 +169,11 @@ class InquiryForm(forms.Form):
         if not cleaned.get("consent"):
             return cleaned
         versions = published_versions()
-        shown = next((v for v in versions if str(v.number) == cleaned["consent_version"]), None)
+        shown = self._find_version(versions, cleaned["consent_version"])
+        if shown is None:
+            # Published seconds ago, in another worker: this one's copy may not have it yet.
+            versions = published_versions(fresh=True)
+            shown = self._find_version(versions, cleaned["consent_version"])
         if shown is None:
             self.add_error(
                 "consent",
@@ -196,6 +200,10 @@ class InquiryForm(forms.Form):
             self.accepted_version = shown
         return cleaned
 
+    @staticmethod
+    def _find_version(versions, number):
+        return next((v for v in versions if str(v.number) == number), None)
+
     @property
     def shown_version(self):
         """The consent version the page links to: the one being accepted, else the current."""
@@ -204,7 +212,7 @@ class InquiryForm(forms.Form):
         if self.is_bound and self.data.get("consent_version") and "consent" not in self.errors:
             submitted = self.data.get("consent_version")
             versions = published_versions()
-            shown = next((v for v in versions if str(v.number) == submitted), None)
+            shown = self._find_version(versions, submitted)
             if shown and not shown.is_superseded_significantly(versions):
                 return shown
         return current_version()

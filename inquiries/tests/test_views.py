@@ -1,8 +1,10 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from consent import models as consent_models
 from consent.models import ConsentVersion
 from consent.tests.helpers import make_draft
 from inquiries.models import Inquiry
@@ -308,6 +310,18 @@ def test_publishing_shows_the_new_version_on_the_form_at_once(
     assert hidden_value(client.get("/").content.decode(), "consent_version") == "2"
 
 
+def test_a_version_published_in_another_worker_seconds_ago_is_accepted(client, monkeypatch):
+
+    client.get("/")  # this worker's copy of the versions: version 1 only
+    monkeypatch.setattr(consent_models._copy, "_fresh_until", float("inf"))
+    make_draft().publish()
+    cache.delete(consent_models.CACHE_KEY)  # what the publishing worker does on commit
+    assert [v.number for v in consent_models.published_versions()] == [1]
+    response = client.post("/", form_data(consent_version="2"))
+    assert response.status_code == 303
+    assert Inquiry.objects.get().consent_version.number == 2
+
+
 # --- Health -------------------------------------------------------------------------------
 
 
@@ -366,7 +380,6 @@ def test_unknown_page_is_a_styled_404_in_the_visitors_language(client):
 
 
 def test_healthz_answers_503_when_the_cache_does_not(client, monkeypatch):
-    from django.core.cache import cache
 
     def refuse(*args, **kwargs):
         raise ConnectionError("redis down")
