@@ -32,7 +32,10 @@ def receipt_path(site, browser):
 
 
 @pytest.mark.parametrize("prefix", LANGUAGES)
-@pytest.mark.parametrize("path", ["/", "/consent/", "/consent/1/", "/analytics/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/consent/", "/consent/1/", "/privacy/", "/privacy/1/", "/analytics/", "/no-such-page/"],
+)
 def test_public_pages_have_no_serious_accessibility_issue(site, phone_page, prefix, path):
     phone_page.goto(f"{site.url}{prefix}{path}")
     assert serious_violations(phone_page) == []
