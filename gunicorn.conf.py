@@ -20,3 +20,6 @@ loglevel = "info"
 # Request line and headers are bounded before Django sees them.
 limit_request_line = 4094
 limit_request_fields = 100
+# No runtime control socket (gunicornc): nothing uses it, and it would be created under
+# $HOME, which the site's user may not write (the image's /app).
+control_socket_disable = True

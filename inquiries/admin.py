@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
 from inquiries.phones import phone_display, phone_search_prefixes, phone_to_e164
+from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin
 
 
@@ -318,6 +319,9 @@ class InquiryAdmin(admin.ModelAdmin):
             else:
                 obj.processed_at, obj.processed_by = None, None
         super().save_model(request, obj, form, change)
+        if change and {"name", "phone", "message"} & set(form.changed_data):
+            # A restored backup would undo the correction: the journal lists it to redo.
+            journal_correction(reference=obj.reference, actor=request.user.get_username())
 
     # --- who opened what -----------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from privacy.exports import (
 )
 from privacy.forms import SubjectPhoneForm, SubjectRequestAddForm, SubjectRequestChangeForm
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
-from privacy.services import inquiries_destroy
+from privacy.services import inquiries_block, inquiries_destroy, inquiries_unblock
 from staff.admin_site import ReadOnlyAdmin
 
 Kind = SubjectRequest.Kind
@@ -64,6 +64,10 @@ ACTION_PERMISSIONS = {
     DELETE: "privacy.change_subjectrequest",
     DELETE_CONFIRMED: "privacy.change_subjectrequest",
 }
+JOURNAL_FAILED = _(
+    "The journal could not be written: a restored backup would undo this. "
+    "Tell the site's administrator."
+)
 ERASURE_BASIS = {
     Kind.DELETION: DestructionRecord.Basis.DELETION,
     Kind.WITHDRAWAL: DestructionRecord.Basis.WITHDRAWAL,
@@ -324,29 +328,24 @@ class SubjectRequestAdmin(admin.ModelAdmin):
     # --- blocking -----------------------------------------------------------------------
 
     def _act_block(self, request, subject_request, form, phone):
-        count = (
-            Inquiry.objects.of_phone(phone)
-            .not_blocked()
-            .update(blocked_at=timezone.now(), blocked_by=request.user)
-        )
+        count, journaled = inquiries_block(phone=phone, user=request.user)
         text = ngettext("%(count)d inquiry blocked.", "%(count)d inquiries blocked.", count) % {
             "count": count
         }
-        self._handled(request, subject_request, text)
-        messages.success(request, text)
-        return self._render_act(request, subject_request, form=form, phone=phone)
+        return self._blocking_done(request, subject_request, form, phone, text, journaled)
 
     def _act_unblock(self, request, subject_request, form, phone):
-        count = (
-            Inquiry.objects.of_phone(phone)
-            .filter(blocked_at__isnull=False)
-            .update(blocked_at=None, blocked_by=None)
-        )
+        count, journaled = inquiries_unblock(phone=phone, user=request.user)
         text = ngettext("%(count)d inquiry unblocked.", "%(count)d inquiries unblocked.", count) % {
             "count": count
         }
+        return self._blocking_done(request, subject_request, form, phone, text, journaled)
+
+    def _blocking_done(self, request, subject_request, form, phone, text, journaled):
         self._handled(request, subject_request, text)
         messages.success(request, text)
+        if not journaled:
+            messages.warning(request, JOURNAL_FAILED)
         return self._render_act(request, subject_request, form=form, phone=phone)
 
     # --- deletion and withdrawal: the purge's own path, with a destruction record --------
@@ -355,10 +354,13 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         return self._render_act(request, subject_request, form=form, phone=phone, stage=DELETE)
 
     def _act_delete_confirmed(self, request, subject_request, form, phone):
+        now = timezone.now()
         destruction = inquiries_destroy(
-            queryset=Inquiry.objects.of_phone(phone),
+            # Received up to now: the same number may write again later, with fresh consent.
+            queryset=Inquiry.objects.of_phone(phone).filter(created_at__lte=now),
             basis=ERASURE_BASIS[subject_request.kind],
             actor=request.user.get_username(),
+            cutoff=now,
             phone_hash=subject_request.phone_hash,
             request=subject_request,
         )
@@ -368,14 +370,8 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         }
         self._handled(request, subject_request, text)
         messages.success(request, text)
-        if not getattr(destruction, "journaled", True):
-            messages.warning(
-                request,
-                gettext(
-                    "The destruction journal could not be written: a restored backup would "
-                    "bring these inquiries back. Tell the site's administrator."
-                ),
-            )
+        if not destruction.journaled:
+            messages.warning(request, JOURNAL_FAILED)
         return self._render_act(
             request,
             subject_request,
@@ -405,4 +401,4 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["name", "last_success_at"]
+    list_display = ["name", "last_success_at", "last_failure_at"]

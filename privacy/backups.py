@@ -2,8 +2,13 @@
 
 A backup is a consistent copy (pg_dump's custom format on PostgreSQL, SQLite's online
 backup API) in BACKUP_DIR (0700), each file 0600, kept BACKUP_KEEP_DAYS. Restoring one
-brings back whatever was destroyed after it was taken; `backup_restore` therefore
-replays the destruction journal (privacy.journal) and then runs the purge.
+brings back whatever was destroyed, blocked or corrected after it was taken; the
+`restore_database` command therefore replays the journal (privacy.journal), which every
+backup finds created beside it, and then runs the purge.
+
+pg_dump and pg_restore refuse or fail against a server of another major version in one
+direction or the other (a newer pg_restore emits settings an older server rejects), so
+the restore compares the two before touching anything.
 """
 
 import datetime
@@ -16,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from privacy.journal import journal_ensure
 
 NAME = re.compile(r"^qarat-(\d{8}-\d{6})\.(dump|sqlite3)$")
 
@@ -41,6 +48,7 @@ def _postgres_environment():
 def backup_create(*, now=None):
     """Write a consistent backup of the database; returns its path."""
     now = timezone.localtime(now or timezone.now())
+    journal_ensure()
     postgres = connection.vendor == "postgresql"
     final = backup_dir() / f"qarat-{now:%Y%m%d-%H%M%S}.{'dump' if postgres else 'sqlite3'}"
     partial = final.with_name(final.name + ".partial")
@@ -74,19 +82,61 @@ def backups_rotate(*, now=None, keep_days=None):
     oldest = timezone.localtime(now or timezone.now()) - datetime.timedelta(days=keep_days)
     removed = 0
     for path in backup_dir().iterdir():
-        match = NAME.match(path.name)
-        if not match:
-            continue
-        taken = timezone.make_aware(datetime.datetime.strptime(match[1], "%Y%m%d-%H%M%S"))
-        if taken < oldest:
+        taken = backup_taken_at(path)
+        if taken is not None and taken < oldest:
             path.unlink()
             removed += 1
     return removed
 
 
+def backup_taken_at(path):
+    """When a backup was taken, from the name backup_create gave it; None if renamed."""
+    match = NAME.match(Path(path).name)
+    if match is None:
+        return None
+    return timezone.make_aware(datetime.datetime.strptime(match[1], "%Y%m%d-%H%M%S"))
+
+
+class RestoreRefused(Exception):
+    pass
+
+
+def major_version(text):
+    """17 from "pg_restore (PostgreSQL) 17.2 (Debian 17.2-1)"."""
+    match = re.search(r"\(PostgreSQL\) (\d+)", text)
+    if match is None:
+        raise RestoreRefused(f"cannot read a PostgreSQL version from {text.strip()!r}")
+    return int(match[1])
+
+
+def restore_check(path):
+    """Refuse, before anything changes, a restore that cannot succeed."""
+    path = Path(path)
+    if not path.is_file():
+        raise RestoreRefused(f"there is no backup file {path}")
+    if connection.vendor != "postgresql":
+        return
+    try:
+        client = subprocess.run(
+            ["pg_restore", "--version"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise RestoreRefused(f"pg_restore cannot be run ({error})") from error
+    client_major = major_version(client)
+    connection.ensure_connection()
+    server_major = connection.pg_version // 10000
+    if client_major > server_major:
+        raise RestoreRefused(
+            f"pg_restore is PostgreSQL {client_major}, newer than the server's "
+            f"PostgreSQL {server_major}: it would fail half-way. Run the restore with a "
+            f"PostgreSQL {server_major} client, or upgrade the server to {client_major}."
+        )
+
+
 def backup_restore(path):
     """Replace the database's contents with the backup at `path` (the site must be stopped)."""
     path = Path(path)
+    restore_check(path)
     connection.close()
     if connection.vendor == "postgresql":
         subprocess.run(

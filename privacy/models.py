@@ -130,10 +130,11 @@ def request_due_on(*, kind, received_at):
 
 
 class JobRun(models.Model):
-    """When a periodic job last finished successfully, so staff see when cron has stopped."""
+    """When a periodic job (or the journal's writing) last succeeded and failed, for staff."""
 
     name = models.CharField(_("job"), max_length=50, unique=True)
-    last_success_at = models.DateTimeField(_("last successful run"))
+    last_success_at = models.DateTimeField(_("last successful run"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("periodic job")
@@ -145,6 +146,18 @@ class JobRun(models.Model):
     @classmethod
     def record_success(cls, name, *, now=None):
         cls.objects.update_or_create(name=name, defaults={"last_success_at": now or timezone.now()})
+
+    @classmethod
+    def record_failure(cls, name, *, now=None):
+        cls.objects.update_or_create(name=name, defaults={"last_failure_at": now or timezone.now()})
+
+    @classmethod
+    def is_failing(cls, name):
+        """True from a failure until the next success."""
+        run = cls.objects.filter(name=name).values("last_success_at", "last_failure_at").first()
+        if run is None or run["last_failure_at"] is None:
+            return False
+        return run["last_success_at"] is None or run["last_success_at"] < run["last_failure_at"]
 
     @classmethod
     def is_late(cls, name, *, max_age=datetime.timedelta(days=2), now=None):

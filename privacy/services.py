@@ -9,9 +9,10 @@ Inventory of where an inquiry's personal data can be (each destroying path clear
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import CharField, F, Max
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryView
 from privacy.hashing import phone_hash
-from privacy.journal import journal_append
+from privacy.journal import BLOCK, CORRECTION, UNBLOCK, journal_append, journal_blocking
 from privacy.models import DestructionRecord, JobRun
 from privacy.retention import purge_cutoffs
 
@@ -140,27 +141,96 @@ def inquiries_purge(*, now, batch_size=BATCH_SIZE):
     return Purge(retention=retention, processed=early)
 
 
+def inquiries_block(*, phone, user, now=None):
+    """Block every unblocked inquiry of a number (Law No. 94-V, Art. 1); journaled."""
+    now = now or timezone.now()
+    count = Inquiry.objects.of_phone(phone).not_blocked().update(blocked_at=now, blocked_by=user)
+    journaled = journal_blocking(
+        blocked=True, phone_hash=phone_hash(phone), actor=user.get_username(), at=now
+    )
+    return count, journaled
+
+
+def inquiries_unblock(*, phone, user, now=None):
+    """Lift the block of every inquiry of a number; journaled."""
+    now = now or timezone.now()
+    count = (
+        Inquiry.objects.of_phone(phone)
+        .filter(blocked_at__isnull=False)
+        .update(blocked_at=None, blocked_by=None)
+    )
+    journaled = journal_blocking(
+        blocked=False, phone_hash=phone_hash(phone), actor=user.get_username(), at=now
+    )
+    return count, journaled
+
+
 @dataclass
 class Reapplied:
     entries: int
     destroyed: int
+    blocked: int = 0
+    unblocked: int = 0
+    # (reference, when, by) of corrections made since the backup, for an officer to redo.
+    corrections: list = field(default_factory=list)
 
 
-def destructions_reapply(*, entries, now=None):
-    """Destroy again what the journal says was destroyed: after restoring a backup.
+def _moment(text):
+    return datetime.datetime.fromisoformat(text)
 
-    Purge entries give their cutoff (processed ones, the processed cutoff); erasures give
-    the keyed hash of the number, matched against the numbers now in the database. Legal
-    holds are respected as always. Every deletion is recorded and journaled anew.
+
+def destructions_reapply(*, entries, taken_at=None, now=None):
+    """Make the journal true again after restoring a backup (taken at `taken_at`, if known).
+
+    In the journal's order: purges are redone by their cutoff (processed ones, the
+    processed cutoff); erasures destroy the inquiries of the number (matched by its keyed
+    hash) received up to the erasure, never one sent afterwards with fresh consent; blocks
+    and unblocks are redone for the inquiries received before them. Corrections cannot be
+    redone (the journal holds no values): those made since the backup, of inquiries still
+    here, are returned. Legal holds are respected as always; every deletion is recorded and
+    journaled anew, with the original moment as its cutoff.
     """
-    destroyed = 0
+    result = Reapplied(entries=len(entries), destroyed=0)
     hashes_to_phones = None
+
+    def phone_of(entry):
+        nonlocal hashes_to_phones
+        if hashes_to_phones is None:
+            hashes_to_phones = {
+                phone_hash(phone): phone
+                for phone in Inquiry.objects.values_list("phone", flat=True).distinct()
+            }
+        return hashes_to_phones.get(entry.get("phone_hash") or "")
+
+    corrected = {}
     for entry in entries:
+        kind = entry["kind"]
+        if kind == CORRECTION:
+            at = _moment(entry["at"])
+            if taken_at is None or at >= taken_at:
+                corrected[entry["reference"]] = (entry["reference"], at, entry["actor"])
+            continue
+        if kind in (BLOCK, UNBLOCK):
+            phone = phone_of(entry)
+            if phone is None:
+                continue
+            at = _moment(entry["at"])
+            before = Inquiry.objects.of_phone(phone).filter(created_at__lte=at)
+            if kind == BLOCK:
+                result.blocked += before.not_blocked().update(
+                    blocked_at=at,
+                    blocked_by=get_user_model().objects.filter(username=entry["actor"]).first(),
+                )
+            else:
+                result.unblocked += before.filter(blocked_at__isnull=False).update(
+                    blocked_at=None, blocked_by=None
+                )
+            continue
         basis = entry["basis"]
         if basis in (DestructionRecord.Basis.RETENTION, DestructionRecord.Basis.PROCESSED):
             if not entry["cutoff"]:
                 continue
-            cutoff = datetime.datetime.fromisoformat(entry["cutoff"])
+            cutoff = _moment(entry["cutoff"])
             if basis == DestructionRecord.Basis.RETENTION:
                 queryset = Inquiry.objects.filter(created_at__lte=cutoff)
             else:
@@ -168,23 +238,23 @@ def destructions_reapply(*, entries, now=None):
                     status=Inquiry.Status.PROCESSED, processed_at__lte=cutoff
                 )
         else:
-            if hashes_to_phones is None:
-                hashes_to_phones = {
-                    phone_hash(phone): phone
-                    for phone in Inquiry.objects.values_list("phone", flat=True).distinct()
-                }
-            phone = hashes_to_phones.get(entry["phone_hash"])
+            phone = phone_of(entry)
             if phone is None:
                 continue
-            queryset = Inquiry.objects.filter(phone=phone)
-            cutoff = None
-        result = inquiries_destroy(
+            # Journals written before erasures carried a cutoff: the moment of the erasure.
+            cutoff = _moment(entry["cutoff"] or entry["destroyed_at"])
+            queryset = Inquiry.objects.of_phone(phone).filter(created_at__lte=cutoff)
+        destruction = inquiries_destroy(
             queryset=queryset,
             basis=basis,
             actor=f"restore ({entry['actor']})"[:150],
             cutoff=cutoff,
             phone_hash=entry.get("phone_hash", ""),
         )
-        destroyed += result.count
+        result.destroyed += destruction.count
     inquiries_purge(now=now or timezone.now())
-    return Reapplied(entries=len(entries), destroyed=destroyed)
+    existing = set(
+        Inquiry.objects.filter(reference__in=list(corrected)).values_list("reference", flat=True)
+    )
+    result.corrections = [corrected[reference] for reference in corrected if reference in existing]
+    return result

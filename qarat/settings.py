@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "privacy",
     "staff",
     "texts",
+    "qarat",
 ]
 
 MIDDLEWARE = [

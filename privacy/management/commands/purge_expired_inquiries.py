@@ -9,10 +9,11 @@ each run deletes everything that will reach it within PURGE_MARGIN_HOURS (defaul
 so a late cron does not break the promise. Inquiries under legal hold are kept and
 counted. Each deletion is written down in a destruction record (counts, cutoff, basis;
 no personal data). Prints counts only. --dry-run changes nothing. On PostgreSQL a second
-run started while one is going exits at once with a message.
+run started while one is going exits at once with a message. If the journal cannot be
+written the deletion still happens, and the command exits non-zero so that cron mails it.
 """
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from privacy.locks import job_lock
@@ -47,6 +48,11 @@ class Command(BaseCommand):
                     f"Deleted {purge.processed.count} processed inquiries past "
                     f"their processed retention; kept {purge.processed.held_back} under legal hold."
                 )
+        if not all(d.journaled for d in (purge.retention, purge.processed) if d is not None):
+            raise CommandError(
+                "The deletions were made, but the destruction journal could not be written "
+                "(DESTRUCTION_JOURNAL): a backup restored now would bring them back."
+            )
 
     def _report_dry_run(self, now, verbosity):
         expired, processed, cutoff, processed_cutoff = expired_inquiries(now=now)

@@ -1,23 +1,27 @@
-"""Restore a backup, then destroy again everything destroyed after it was taken.
+"""Restore a backup, then make true again what was destroyed, blocked or corrected since.
 
 Stop the site first (and the scheduler). Then:
 
     python manage.py restore_database /srv/qarat/backups/qarat-20261125-034500.dump --yes
 
-The destruction journal (DESTRUCTION_JOURNAL, kept beside the backups) is replayed:
-purges by their cutoff, erasures by the keyed hash of the number; then the purge runs.
-Restoring therefore never brings back personal data that had been deleted.
+The journal (DESTRUCTION_JOURNAL, kept beside the backups) is replayed: purges by their
+cutoff, erasures by the keyed hash of the number for what was received before them,
+blocks likewise; then the purge runs. Corrections made since the backup are listed for a
+privacy officer to redo. Restoring therefore never brings back personal data that had
+been deleted. Without the journal the restore is refused unless --without-journal says
+the administrator accepts that erasures made since the backup are lost.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from privacy.backups import backup_restore
-from privacy.journal import journal_entries
+from privacy.backups import RestoreRefused, backup_restore, backup_taken_at
+from privacy.journal import JournalUnreadable, journal_entries
 from privacy.services import destructions_reapply
 
 
 class Command(BaseCommand):
-    help = "Restore a database backup and re-apply the deletions made since (site stopped)."
+    help = "Restore a database backup and re-apply the deletions and blocks made since."
 
     def add_arguments(self, parser):
         parser.add_argument("backup", help="The backup file written by backup_database.")
@@ -25,17 +29,44 @@ class Command(BaseCommand):
             "--yes", action="store_true", help="Confirm: the current contents are replaced."
         )
         parser.add_argument(
-            "--journal", help="Destruction journal to replay (default: DESTRUCTION_JOURNAL)."
+            "--journal", help="The journal to replay (default: DESTRUCTION_JOURNAL)."
+        )
+        parser.add_argument(
+            "--without-journal",
+            action="store_true",
+            help="Restore without a journal, accepting that data erased, blocked or "
+            "corrected since the backup come back as they were in it.",
         )
 
-    def handle(self, *args, backup, yes=False, journal=None, verbosity=1, **options):
+    def handle(self, *args, backup, yes=False, journal=None, without_journal=False, **options):
         if not yes:
             raise CommandError("This replaces the whole database. Add --yes to go ahead.")
-        entries = journal_entries(journal)
-        backup_restore(backup)
-        result = destructions_reapply(entries=entries)
-        if verbosity >= 1:
+        entries = []
+        if not without_journal:
+            try:
+                entries = journal_entries(journal)
+            except JournalUnreadable as error:
+                raise CommandError(
+                    f"Restore refused, nothing was changed: {error}. Without the journal, "
+                    "inquiries erased or blocked since the backup would come back. Find the "
+                    "journal (it is kept beside the backups) and pass it with --journal, or "
+                    "add --without-journal to restore anyway."
+                ) from error
+        try:
+            backup_restore(backup)
+        except RestoreRefused as error:
+            raise CommandError(f"Restore refused, nothing was changed: {error}.") from error
+        result = destructions_reapply(entries=entries, taken_at=backup_taken_at(backup))
+        if options["verbosity"] >= 1:
             self.stdout.write(
-                f"Restored {backup}; replayed {result.entries} journal entries, "
-                f"{result.destroyed} inquiries destroyed again."
+                f"Restored {backup}; replayed {result.entries} journal entries: "
+                f"{result.destroyed} inquiries destroyed again, {result.blocked} blocked "
+                f"again, {result.unblocked} unblocked again."
+            )
+            if without_journal:
+                self.stdout.write("No journal was replayed (--without-journal).")
+        for reference, at, actor in result.corrections:
+            self.stdout.write(
+                f"Correction to redo: {reference}, corrected "
+                f"{timezone.localtime(at):%Y-%m-%d %H:%M} by {actor}."
             )
