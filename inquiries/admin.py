@@ -319,7 +319,8 @@ class InquiryAdmin(admin.ModelAdmin):
             else:
                 obj.processed_at, obj.processed_by = None, None
         super().save_model(request, obj, form, change)
-        if change and {"name", "phone", "message"} & set(form.changed_data):
+        personal = [f for f in ("name", "phone", "message") if f in form.fields]
+        if change and any(getattr(obj, f) != form.initial.get(f) for f in personal):
             # A restored backup would undo the correction: the journal lists it to redo.
             journal_correction(reference=obj.reference, actor=request.user.get_username())
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from inquiries.models import Inquiry
 from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, make_inquiry
-from privacy.backups import backup_dir, backups_rotate
+from privacy.backups import backup_dir, backups_rotate, major_version
 from privacy.checks import retention_within_the_consent
 from privacy.hashing import phone_hash
 from privacy.journal import journal_entries
@@ -151,6 +151,30 @@ inquiries_destroy(queryset=Inquiry.objects.of_phone("+77015551234"),
 """
 
 
+AFTER_THE_BACKUP = """
+from django.contrib.auth.models import User
+from inquiries.models import Inquiry
+from privacy.journal import journal_correction
+from privacy.services import inquiries_block
+# The erased subject writes again, with fresh consent: this one must survive the restore.
+v = Inquiry.objects.filter(name="KEEPER").get().consent_version
+Inquiry.objects.create(name="LATER", phone="+77015551234", consent_version=v,
+    consent_language="ru", consent_sha256=v.sha256_ru, submission_token=uuid.uuid4())
+officer = User.objects.create_user("officer")
+inquiries_block(phone="+77030000000", user=officer)
+keeper = Inquiry.objects.get(name="KEEPER")
+journal_correction(reference=keeper.reference, actor="officer")
+print(keeper.reference)
+"""
+
+STATE = """
+from inquiries.models import Inquiry
+names = ("SUBJECT", "EXPIRED", "KEEPER", "LATER")
+print(",".join(str(Inquiry.objects.filter(name=n).count()) for n in names),
+      Inquiry.objects.filter(blocked_at__isnull=False).values_list("name", flat=True).first())
+"""
+
+
 def test_restoring_a_backup_never_brings_back_deleted_data(own_database):
     env, backups = own_database
     manage(env, "shell", code=SEED)
@@ -161,20 +185,123 @@ def test_restoring_a_backup_never_brings_back_deleted_data(own_database):
     assert backup.name in output
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert stat.S_IMODE(backups.stat().st_mode) == 0o700
+    # Every backup has a journal beside it, even before anything was ever destroyed.
+    assert (backups / "destructions.jsonl").read_text() == ""
 
-    # After the backup: the subject is erased and the purge runs.
+    # After the backup: the subject is erased, the purge runs, the subject writes again,
+    # another number is blocked and a third inquiry corrected.
     manage(env, "shell", code=ERASE)
     manage(env, "purge_expired_inquiries")
-    assert manage(env, "shell", code=COUNT).split()[-1] == "0,0,1"
+    reference = manage(env, "shell", code="import uuid\n" + AFTER_THE_BACKUP).split()[-1]
+    assert manage(env, "shell", code=STATE).split()[-2:] == ["0,0,1,1", "KEEPER"]
     journal = [
         json.loads(line) for line in (backups / "destructions.jsonl").read_text().splitlines()
     ]
-    assert {entry["basis"] for entry in journal} == {"deletion", "retention"}
+    assert [entry.get("basis", entry["kind"]) for entry in journal] == [
+        "deletion",
+        "retention",
+        "block",
+        "correction",
+    ]
 
-    # Restoring brings the backup back, and the journal destroys the data again.
+    # Restoring brings the backup back, and the journal destroys and blocks again, keeping
+    # what the number sent after its erasure; the correction is listed to redo.
     output = manage(env, "restore_database", str(backup), "--yes")
-    assert "3 inquiries destroyed again" in output  # the backup did bring them back
-    assert manage(env, "shell", code=COUNT).split()[-1] == "0,0,1"
+    assert "3 inquiries destroyed again, 1 blocked again" in output  # the backup did bring them
+    assert f"Correction to redo: {reference}" in output
+    assert manage(env, "shell", code=STATE).split()[-2:] == ["0,0,1,0", "KEEPER"]
+
+
+def test_a_restore_without_its_journal_is_refused_unless_accepted(own_database):
+    env, backups = own_database
+    manage(env, "shell", code=SEED)
+    manage(env, "backup_database")
+    [backup] = [p for p in backups.iterdir() if p.name.startswith("qarat-")]
+    manage(env, "shell", code=ERASE)
+    (backups / "destructions.jsonl").unlink()
+
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "restore_database", str(backup), "--yes"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode != 0
+    assert "Restore refused, nothing was changed" in refused.stderr
+    assert "--without-journal" in refused.stderr
+    assert manage(env, "shell", code=COUNT).split()[-1] == "0,1,1"  # untouched
+
+    output = manage(env, "restore_database", str(backup), "--yes", "--without-journal")
+    assert "No journal was replayed" in output
+    # What the administrator accepted: the erased subject is back (the purge still ran).
+    assert manage(env, "shell", code=COUNT).split()[-1] == "2,0,1"
+
+
+def test_a_restore_with_a_pg_restore_newer_than_the_server_is_refused(own_database, tmp_path):
+    env, backups = own_database
+    manage(env, "shell", code=SEED)
+    manage(env, "backup_database")
+    [backup] = [p for p in backups.iterdir() if p.name.startswith("qarat-")]
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "pg_restore").write_text(
+        "#!/bin/sh\n[ \"$1\" = --version ] && echo 'pg_restore (PostgreSQL) 99.1' && exit 0\n"
+        "echo 'this pg_restore must not be run' >&2; exit 3\n"
+    )
+    (fake / "pg_restore").chmod(0o755)
+    env = {**env, "PATH": f"{fake}:{env['PATH']}"}
+    manage(env, "shell", code=ERASE)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_database", str(backup), "--yes"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if env["DATABASE_URL"].startswith("sqlite"):
+        # SQLite restores with its own backup API: no client to compare.
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode != 0
+    assert "pg_restore is PostgreSQL 99, newer than the server's PostgreSQL" in result.stderr
+    assert "must not be run" not in result.stderr
+    assert manage(env, "shell", code=COUNT).split()[-1] == "0,1,1"  # untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "major"),
+    [
+        ("pg_restore (PostgreSQL) 17.2 (Debian 17.2-1.pgdg120+1)", 17),
+        ("pg_restore (PostgreSQL) 15.19 (Debian 15.19-0+deb12u1)", 15),
+        ("pg_restore (PostgreSQL) 9.6.24", 9),
+    ],
+)
+def test_the_client_major_version_is_read_from_its_version_line(text, major):
+    assert major_version(text) == major
+
+
+def test_a_missing_backup_file_is_refused_before_anything_changes(own_database):
+    env, _backups = own_database
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "restore_database",
+            "/nonexistent/qarat.dump",
+            "--yes",
+            "--without-journal",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "there is no backup file /nonexistent/qarat.dump" in result.stderr
 
 
 def test_restore_asks_for_confirmation(own_database):

@@ -1,7 +1,10 @@
 """The deployment files say what the docs say: compose, Dockerfile, gunicorn, commands."""
 
+import os
 import re
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -72,3 +75,40 @@ def test_compose_reads_the_env_file_that_env_example_documents():
     compose = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
     assert compose["services"]["web"]["env_file"] == ".env"
     assert "POSTGRES_PASSWORD=" in (BASE_DIR / ".env.example").read_text()
+
+
+def test_gunicorn_makes_no_control_socket_in_a_home_it_may_not_write(monkeypatch, tmp_path):
+    """gunicorn 25+ creates $HOME/.gunicorn/gunicorn.ctl unless told not to; the image's
+    user cannot write its HOME (/app), and nothing here uses gunicornc."""
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(BASE_DIR / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.control_socket_disable is True
+
+
+def wait_for_database(url, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", "wait_for_database", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_wait_for_database_returns_at_once_when_the_database_answers(tmp_path):
+    result = wait_for_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert "Waiting" not in result.stdout
+
+
+def test_wait_for_database_gives_up_with_a_message_when_it_never_answers():
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    result = wait_for_database("postgres://qarat@127.0.0.1:9/qarat", "--timeout", "2")
+    assert result.returncode == 1
+    assert "Waiting for the database" in result.stdout
+    assert "did not answer within 2 seconds (OperationalError)" in result.stderr
