@@ -112,3 +112,29 @@ def test_wait_for_database_gives_up_with_a_message_when_it_never_answers():
     assert result.returncode == 1
     assert "Waiting for the database" in result.stdout
     assert "did not answer within 2 seconds (OperationalError)" in result.stderr
+
+
+def test_compose_pins_every_variable_of_the_template_that_names_a_place_on_the_host():
+    """The class of `cp .env.example .env` breaking the containers: a path, a listening
+    address or a service on this host, right for systemd, wrong inside a container.
+    compose's `environment:` wins over `env_file:`, so each such variable is set there."""
+    example = (BASE_DIR / ".env.example").read_text()
+    variables = dict(re.findall(r"^(?:# )?([A-Z_]+)=(.*)$", example, re.M))
+    host_specific = {
+        name
+        for name, value in variables.items()
+        if value.startswith("/")
+        or re.fullmatch(r"[\w.-]+:\d+", value)
+        or re.search(r"//[^/]*(127\.0\.0\.1|localhost)", value)
+    }
+    assert {"DATABASE_URL", "CACHE_URL", "STATIC_ROOT", "BACKUP_DIR", "GUNICORN_BIND"} <= (
+        host_specific
+    )
+    compose = yaml.safe_load((BASE_DIR / "compose.yaml").read_text())
+    for name in ("web", "scheduler"):
+        assert host_specific - set(compose["services"][name]["environment"]) == set(), name
+
+
+def test_the_production_template_shares_its_cache_between_processes():
+    example = (BASE_DIR / ".env.example").read_text()
+    assert re.search(r"^CACHE_URL=redis://", example, re.M)
