@@ -50,3 +50,8 @@ clean:
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Build the Docker image and prove it and compose.yaml under docker or podman (image-test/run.sh).
+.PHONY: image-test
+image-test:
+	bash image-test/run.sh

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -206,10 +207,21 @@ def test_restoring_a_backup_never_brings_back_deleted_data(own_database):
 
     # Restoring brings the backup back, and the journal destroys and blocks again, keeping
     # what the number sent after its erasure; the correction is listed to redo.
+    # A second backup holds the later inquiry; taken a second on, so it has its own name.
+    time.sleep(1)
+    manage(env, "backup_database")
+    [later_backup] = [p for p in backups.iterdir() if p.name.startswith("qarat-") and p != backup]
+
     output = manage(env, "restore_database", str(backup), "--yes")
     assert "3 inquiries destroyed again, 1 blocked again" in output  # the backup did bring them
     assert f"Correction to redo: {reference}" in output
+    # LATER came after this backup: restoring it loses LATER, as it loses any later change.
     assert manage(env, "shell", code=STATE).split()[-2:] == ["0,0,1,0", "KEEPER"]
+
+    # The later backup: the erasure's replay leaves alone what the number sent after it.
+    output = manage(env, "restore_database", str(later_backup), "--yes")
+    assert "0 inquiries destroyed again" in output
+    assert manage(env, "shell", code=STATE).split()[-2:] == ["0,0,1,1", "KEEPER"]
 
 
 def test_a_restore_without_its_journal_is_refused_unless_accepted(own_database):
