@@ -16,8 +16,7 @@ container_of() {  # $1 service -> container name
 }
 
 # An administrator's .env: the template with the secrets and the host filled in.
-cp "$compose_dir/.env.example" "$compose_dir/.env"
-chmod 600 "$compose_dir/.env"
+(cd "$compose_dir" && cp .env.example .env && chmod 600 .env)
 set_env() { sed -i "s|^$1=.*|$1=$2|" "$compose_dir/.env"; }
 set_env SECRET_KEY "$SECRET_KEY"
 set_env PHONE_HASH_KEY "$PHONE_HASH_KEY"
@@ -82,7 +81,7 @@ done
     || fail "compose: environment: wins over .env" "$wrong"
 
 # The first start: web and scheduler came up beside a fresh database without failing.
-"$ENGINE" logs "$web_c" >"$work/compose-web.log" 2>&1
+compose logs web >"$work/compose-web.log" 2>&1  # as docs/deploy.md (6) reads them
 restarts=$("$ENGINE" inspect -f '{{.RestartCount}}' "$web_c" 2>/dev/null)
 if [ "${restarts:-0}" = 0 ] && ! grep -qE 'Traceback|OperationalError|could not translate host' "$work/compose-web.log"; then
     waited=$(grep -c 'Waiting for the database' "$work/compose-web.log")
@@ -117,6 +116,38 @@ if grep -q 'Scheduler started' "$work/compose-scheduler.log" \
 else
     fail "compose: the scheduler ran no job before the migrations"
     show_log "$scheduler_c"
+fi
+
+# What docs/deploy.md has the administrator run after `up` (2a): the accounts.
+admin_log=$work/compose-admin.log
+operator_password=$(secret)
+if compose ps >"$admin_log" 2>&1 \
+    && compose exec -T -e DJANGO_SUPERUSER_PASSWORD="$(secret)" web \
+        python manage.py createsuperuser --noinput --username admin --email "admin@$host" >>"$admin_log" 2>&1 \
+    && printf '%s\n' "$operator_password" | compose exec -T web \
+        python manage.py create_operator aigerim --email "aigerim@$host" --password-stdin >>"$admin_log" 2>&1; then
+    pass "compose: ps, createsuperuser and create_operator as docs/deploy.md runs them"
+else
+    fail "compose: ps, createsuperuser and create_operator as docs/deploy.md runs them"
+    tail -n 20 "$admin_log"
+fi
+
+# A backup by the scheduler's container, and the restore exactly as docs/deploy.md (4) says.
+restore_log=$work/compose-restore.log
+if compose exec -T scheduler python manage.py backup_database >"$restore_log" 2>&1 \
+    && dump=$(compose exec -T scheduler sh -c 'ls /backups/*.dump' 2>>"$restore_log" | tail -n 1) \
+    && [ -n "$dump" ] \
+    && compose stop web scheduler >>"$restore_log" 2>&1 \
+    && compose run --rm web python manage.py restore_database "$dump" --yes >>"$restore_log" 2>&1 \
+    && compose start web scheduler >>"$restore_log" 2>&1 \
+    && grep -q "^Restored $dump" "$restore_log" && site_answers 90 \
+    && compose exec -T web python manage.py shell -c \
+        'from django.contrib.auth.models import User; print("ACCOUNTS", User.objects.count())' \
+        2>>"$restore_log" | grep -q "^ACCOUNTS 2$"; then
+    pass "compose: backup_database, then stop, run --rm restore_database, start, as docs/deploy.md says"
+else
+    fail "compose: backup and restore as docs/deploy.md says"
+    tail -n 30 "$restore_log"
 fi
 
 # stop: every container ends by its stop signal within 10 s, none killed (exit 137).

@@ -1,10 +1,13 @@
 """The deployment files say what the docs say: compose, Dockerfile, gunicorn, commands."""
 
+import http.server
 import os
 import re
 import runpy
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,7 +38,7 @@ def test_dockerfile_is_slim_non_root_with_health_check_and_gunicorn_config():
     assert re.search(r"^USER qarat$", dockerfile, re.M)
     assert "collectstatic --noinput" in dockerfile
     assert "postgresql-client" in dockerfile
-    assert "/healthz" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert "qarat.healthcheck" in dockerfile.split("HEALTHCHECK", 1)[1]
     assert "gunicorn -c gunicorn.conf.py qarat.wsgi" in dockerfile
     assert "pip install -r requirements.txt" in dockerfile
 
@@ -138,3 +141,93 @@ def test_compose_pins_every_variable_of_the_template_that_names_a_place_on_the_h
 def test_the_production_template_shares_its_cache_between_processes():
     example = (BASE_DIR / ".env.example").read_text()
     assert re.search(r"^CACHE_URL=redis://", example, re.M)
+
+
+def test_make_image_test_runs_every_compose_command_the_docs_give():
+    """What the docs tell an administrator to run with compose, the image-test runs."""
+    harness = "\n".join(p.read_text() for p in (BASE_DIR / "image-test").glob("*.sh"))
+    docs = (BASE_DIR / "docs" / "deploy.md").read_text() + (BASE_DIR / "README.md").read_text()
+    commands = re.findall(r"docker compose ([a-z][^`\n]*)", docs)
+    assert len(commands) >= 8, commands
+    for command in commands:
+        subcommand = command.split()[0]
+        assert re.search(rf"\bcompose (?:-\S+ )*{subcommand}\b", harness), command
+        if "manage.py" in command:
+            name = command.split("manage.py")[1].split()[0]
+            assert re.search(rf"\bmanage(?:\.py)? {name}\b", harness), command
+    for line in ("cp .env.example .env", "chmod 600 .env"):
+        assert line in docs
+        assert line in harness, line
+
+
+class HealthzServer(http.server.ThreadingHTTPServer):
+    """A stand-in for gunicorn: answers /healthz with `status`, records what it was asked."""
+
+    def __init__(self, address, status=200, family=socket.AF_INET):
+        self.address_family = family
+        self.status, self.requests = status, []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(handler):  # noqa: N805 - the server is `self` here
+                self.requests.append((handler.path, dict(handler.headers)))
+                handler.send_response(self.status)
+                handler.end_headers()
+
+            def log_message(handler, *args):  # noqa: N805
+                pass
+
+        super().__init__(address, Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+def health_check(bind, **environ):
+    return subprocess.run(
+        [sys.executable, "-m", "qarat.healthcheck"],
+        cwd=BASE_DIR,
+        env={**os.environ, "GUNICORN_BIND": bind, **environ},
+        timeout=30,
+    ).returncode
+
+
+def test_the_container_health_check_follows_gunicorn_bind():
+    server = HealthzServer(("127.0.0.1", 0))
+    port = server.server_address[1]
+    try:
+        for bind in (f"0.0.0.0:{port}", f"127.0.0.1:{port}", f":{port}"):
+            assert health_check(bind, ALLOWED_HOSTS="qarat.example.kz,www.qarat.example.kz") == 0
+        path, headers = server.requests[-1]
+        assert path == "/healthz"
+        assert headers["Host"] == "qarat.example.kz"
+        assert headers["X-Forwarded-Proto"] == "https"
+        # Another port than the one listening: unhealthy, not a false "healthy".
+        assert health_check("0.0.0.0:9") == 1
+        server.status = 503
+        assert health_check(f"0.0.0.0:{port}") == 1
+    finally:
+        server.shutdown()
+
+
+def test_the_container_health_check_follows_a_unix_socket_bind(tmp_path):
+    path = str(tmp_path / "gunicorn.sock")
+
+    class UnixHealthzServer(HealthzServer):
+        def server_bind(self):
+            self.socket.bind(path)
+            self.server_address = path
+
+        def get_request(self):
+            request, _ = self.socket.accept()
+            return request, ("local", 0)
+
+    server = UnixHealthzServer(path, family=socket.AF_UNIX)
+    try:
+        assert health_check(f"unix:{path}") == 0
+        assert server.requests[-1][0] == "/healthz"
+    finally:
+        server.shutdown()
+
+
+def test_the_dockerfile_health_check_is_that_probe():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    healthcheck = re.search(r"^HEALTHCHECK .*$", dockerfile, re.M).group(0)
+    assert healthcheck.endswith('CMD ["python", "-m", "qarat.healthcheck"]')
