@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
@@ -21,11 +22,16 @@ from qarat.context_processors import (
 ANALYTICS_COOKIE_DAYS = 365
 TEMPLATE = "analytics/settings.html"
 ROOT_FILE_CACHE_SECONDS = 24 * 60 * 60
+PAGE_STYLESHEET = "css/site.css"  # templates/base.html
 
 
 @never_cache
 def healthz(request):
-    """For monitoring and the container's health check: 200 while database and cache answer."""
+    """For monitoring and the container's health check: 200 while the site can serve pages.
+
+    That is: the database and the cache answer, and the stylesheet every page links to is in
+    the collected static files (a STATIC_ROOT without them makes every page a 500).
+    """
     problems = []
     try:
         with connection.cursor() as cursor:
@@ -41,6 +47,10 @@ def healthz(request):
         cache.delete(probe)
     except Exception:  # noqa: BLE001 - any cache failure means unhealthy
         problems.append("cache unavailable")
+    try:
+        staticfiles_storage.url(PAGE_STYLESHEET)
+    except ValueError:
+        problems.append("static files not collected in STATIC_ROOT")
     if problems:
         return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")

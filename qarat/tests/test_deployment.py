@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import get_commands
+from django.test import Client
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -231,3 +232,20 @@ def test_the_dockerfile_health_check_is_that_probe():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     healthcheck = re.search(r"^HEALTHCHECK .*$", dockerfile, re.M).group(0)
     assert healthcheck.endswith('CMD ["python", "-m", "qarat.healthcheck"]')
+
+
+@pytest.mark.django_db
+def test_healthz_is_unhealthy_while_static_root_holds_no_collected_files(
+    client, settings, tmp_path
+):
+    """A STATIC_ROOT without collectstatic's manifest makes every page a 500: not healthy."""
+    settings.STATIC_ROOT = tmp_path / "empty"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    with pytest.raises(ValueError):
+        Client().get("/en/")  # what a visitor would get: the page cannot be rendered
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert b"static files not collected" in response.content
