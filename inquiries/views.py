@@ -3,7 +3,6 @@ import re
 import secrets
 import uuid
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
 from django.dispatch import receiver
@@ -15,14 +14,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
 
 from consent.models import current_version
 from inquiries.forms import InquiryForm, form_started
 from inquiries.models import Inquiry
+from inquiries.rate_limit import submission_slot_reserve
 from inquiries.services import inquiry_submit
 from qarat.context_processors import analytics_choice
-from staff.network import client_ip_address
 from texts.models import public_texts
 
 logger = logging.getLogger(__name__)
@@ -30,24 +28,7 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "inquiries/form.html"
 
 
-RATE_LIMIT_GROUP = "inquiries.submit"
 REFERENCE = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
-
-
-def _submissions_limited(request, *, count):
-    """Per-client limit on stored submissions (INQUIRY_RATE_LIMIT), kept in the shared cache.
-
-    The client address only ever reaches the cache hashed inside django-ratelimit's key.
-    A refused or mistyped submission is not counted; `count=True` counts a stored one.
-    """
-    usage = get_usage(
-        request,
-        group=RATE_LIMIT_GROUP,
-        key=lambda _group, request: client_ip_address(request) or "unknown",
-        rate=settings.INQUIRY_RATE_LIMIT,
-        increment=count,
-    )
-    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _stored_reference(token):
@@ -67,6 +48,19 @@ def _stored_reference(token):
 def _not_sent(request, form, reason, status):
     context = {"form": form, "not_sent": True, "not_sent_reason": reason}
     return render(request, TEMPLATE, context, status=status)
+
+
+def _database_unavailable(request, form, error):
+    logger.error("Inquiry not stored: database unavailable (%s).", type(error).__name__)
+    return _not_sent(
+        request,
+        form,
+        _(
+            "Your inquiry was not sent: our server has a temporary problem. What you "
+            "typed is kept; please press “Send” again in a few minutes."
+        ),
+        status=503,
+    )
 
 
 # The blank form is most of the site's traffic, and rendering it through the template
@@ -132,7 +126,15 @@ def inquiry_form(request):
     if form.is_honeypot_filled:
         # A bot filled the invisible field: a neutral answer, nothing stored.
         return render(request, "inquiries/received.html")
-    if _submissions_limited(request, count=False):
+    try:
+        if not form.is_valid():
+            return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
+    except DatabaseError as error:
+        return _database_unavailable(request, form, error)
+    # Reserved before storing, given back unless a new inquiry was stored: concurrent
+    # posts cannot pass the limit, and a failed one does not use it up.
+    slot = submission_slot_reserve(request)
+    if not slot.granted:
         return _not_sent(
             request,
             form,
@@ -142,9 +144,8 @@ def inquiry_form(request):
             ),
             status=429,
         )
+    created = False
     try:
-        if not form.is_valid():
-            return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
         reference, created = inquiry_submit(
             name=form.cleaned_data["name"],
             phone=form.cleaned_data["phone"],
@@ -154,23 +155,14 @@ def inquiry_form(request):
             token=form.cleaned_data["token"],
         )
     except DatabaseError as error:
-        logger.error("Inquiry not stored: database unavailable (%s).", type(error).__name__)
         # A commit whose answer was lost may still have stored it: look once more on a
         # fresh connection. Sending the same form again never stores it twice.
         reference = _stored_reference(form.cleaned_data.get("token"))
         if reference is None:
-            return _not_sent(
-                request,
-                form,
-                _(
-                    "Your inquiry was not sent: our server has a temporary problem. What you "
-                    "typed is kept; please press “Send” again in a few minutes."
-                ),
-                status=503,
-            )
-        created = False
-    if created:
-        _submissions_limited(request, count=True)
+            return _database_unavailable(request, form, error)
+    finally:
+        if not created:
+            slot.release()
     response = redirect("inquiries:thanks", reference=reference)
     response.status_code = 303
     return response

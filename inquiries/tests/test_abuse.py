@@ -1,5 +1,6 @@
 """Bots and floods are stopped without a third-party CAPTCHA; people are never dropped."""
 
+import hashlib
 import time
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import OperationalError
 
 from inquiries.forms import STARTED_SALT
 from inquiries.models import Inquiry
+from inquiries.rate_limit import rate_parse
 from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE_TYPED, form_data
 
 pytestmark = pytest.mark.django_db
@@ -109,13 +111,60 @@ def test_refused_submissions_do_not_use_up_the_limit(client, settings):
     assert client.post("/en/", form_data()).status_code == 303
 
 
-def test_the_client_address_is_never_in_a_cache_key(client, settings):
+def test_the_client_address_is_never_in_a_cache_key_even_hashed_without_a_key(client, settings):
     settings.INQUIRY_RATE_LIMIT = "5/10m"
     client.post("/en/", form_data(), REMOTE_ADDR="198.51.100.23")
     keys = list(cache._cache.keys())  # LocMemCache: the keys as stored
     assert keys
+    # An unkeyed hash of an IPv4 address is undone by trying all 2**32 of them.
+    unkeyed = {
+        hashlib.new(algorithm, b"198.51.100.23").hexdigest()
+        for algorithm in ("md5", "sha1", "sha256")
+    }
     for key in keys:
         assert "198.51.100.23" not in key
+        assert not any(digest in key for digest in unkeyed)
+    # The key depends on the site's secret: another site cannot compute it either.
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only"
+    client.post("/en/", form_data(), REMOTE_ADDR="198.51.100.23")
+    assert len(set(cache._cache.keys()) - set(keys)) >= 1
+
+
+def test_a_submission_the_database_did_not_store_gives_its_slot_back(client, settings, monkeypatch):
+    settings.INQUIRY_RATE_LIMIT = "1/10m"
+
+    def refuse(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("inquiries.views.inquiry_submit", refuse)
+    for _ in range(3):
+        assert client.post("/en/", form_data()).status_code == 503
+    monkeypatch.undo()
+    assert client.post("/en/", form_data()).status_code == 303
+    assert client.post("/en/", form_data()).status_code == 429
+
+
+def test_sending_the_same_form_again_uses_no_second_slot(client, settings):
+    settings.INQUIRY_RATE_LIMIT = "2/10m"
+    data = form_data()
+    first = client.post("/en/", data)
+    assert client.post("/en/", data)["Location"] == first["Location"]  # the same receipt
+    assert client.post("/en/", form_data()).status_code == 303
+    assert Inquiry.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [("5/10m", (5, 600)), ("1/s", (1, 1)), ("100/2h", (100, 7200)), ("3/d", (3, 86400))],
+)
+def test_the_rate_setting_is_read_as_count_per_period(rate, expected):
+    assert rate_parse(rate) == expected
+
+
+@pytest.mark.parametrize("rate", ["5", "5/10x", "five/m", "/m", ""])
+def test_a_malformed_rate_setting_is_refused(rate):
+    with pytest.raises(ValueError):
+        rate_parse(rate)
 
 
 def test_database_down_answers_503_with_input_kept(client, monkeypatch):

@@ -2,6 +2,7 @@
 nothing is lost, and a rate limit counted on one server holds on the other.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -67,3 +68,32 @@ def test_the_rate_limit_holds_across_both_servers(two_servers):
     # Another address is not affected, on either server.
     other = Browserless(second, headers={"X-Forwarded-For": "198.51.100.78"})
     assert other.send_form("Someone else")[0] == 200
+
+
+def test_concurrent_posts_from_one_address_store_no_more_than_the_limit(two_servers):
+    """Each post reserves its slot before storing: none slips in between check and count."""
+    env, first, second = two_servers
+    visitors = [Browserless(first, headers={"X-Forwarded-For": "198.51.100.90"}) for _ in range(12)]
+    forms = [visitor.form_fields(f"Concurrent {n}") for n, visitor in enumerate(visitors)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(
+            pool.map(
+                lambda n: visitors[n].post_form(forms[n], to=(first, second)[n % 2])[0],
+                range(12),
+            )
+        )
+    assert sorted(statuses) == [200] * 3 + [429] * 9
+    assert stored(env)[0] == 3
+
+
+def test_the_addresses_of_one_ipv6_64_share_one_limit(two_servers):
+    env, first, _second = two_servers
+    statuses = []
+    for n in range(5):
+        visitor = Browserless(first, headers={"X-Forwarded-For": f"2001:db8:7:1::{n + 1:x}"})
+        statuses.append(visitor.send_form(f"Six {n}")[0])
+    assert statuses == [200, 200, 200, 429, 429]
+    # The next /64 is another subscriber.
+    other = Browserless(first, headers={"X-Forwarded-For": "2001:db8:7:2::1"})
+    assert other.send_form("Neighbour")[0] == 200
+    assert stored(env)[0] == 4

@@ -1,0 +1,83 @@
+"""How many inquiries one client may send (INQUIRY_RATE_LIMIT, e.g. "5/10m").
+
+A slot is reserved before the inquiry is stored and given back when nothing was stored,
+so concurrent posts cannot slip past the limit between a check and a count. The counter
+lives in the shared cache (Redis in production) and is changed only with `incr`/`decr`,
+which are atomic there. django-ratelimit, used before, can count but not give a slot
+back, so a refused or failed submission would have used up the visitor's allowance.
+
+The client is the address the trusted proxies saw (staff/network.py); an IPv6 client is
+its /64, which one subscriber usually holds whole. The key is a keyed hash of it: an
+unkeyed hash of an IPv4 address is undone by hashing all four billion of them.
+"""
+
+import ipaddress
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+from staff.network import client_ip_address
+
+RATE = re.compile(r"^(?P<count>\d+)/(?P<multiple>\d*)(?P<unit>[smhd])$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+IPV6_PREFIX = 64
+
+
+def rate_parse(rate):
+    """(count, seconds) of "5/10m"; ValueError for anything else."""
+    match = RATE.match(rate.strip())
+    if match is None:
+        raise ValueError(f"A rate is COUNT/PERIOD such as 5/10m, not {rate!r}.")
+    seconds = UNIT_SECONDS[match["unit"]] * int(match["multiple"] or 1)
+    return int(match["count"]), seconds
+
+
+def client_key(request):
+    """A keyed hash of the client's address, or of its /64 for IPv6; never the address."""
+    address = client_ip_address(request) or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        pass
+    else:
+        if ip.version == 6 and ip.ipv4_mapped is None:
+            address = str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
+        elif ip.version == 6:
+            address = str(ip.ipv4_mapped)
+    return salted_hmac("inquiries.rate_limit", address, algorithm="sha256").hexdigest()
+
+
+@dataclass
+class Slot:
+    key: str | None  # None: refused, nothing reserved
+
+    @property
+    def granted(self):
+        return self.key is not None
+
+    def release(self):
+        """Give the slot back: the submission it was reserved for was not stored."""
+        if self.key is not None:
+            cache.decr(self.key)
+            self.key = None
+
+
+def submission_slot_reserve(request, *, now=None):
+    """Reserve one of the client's submissions in the current period, or refuse (Slot.key None)."""
+    limit, period = rate_parse(settings.INQUIRY_RATE_LIMIT)
+    window = int(now or time.time()) // period
+    key = f"inquiries:rate:{client_key(request)}:{period}:{window}"
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: the new period starts empty
+        cache.add(key, 0, timeout=period)
+        count = cache.incr(key)
+    if count > limit:
+        cache.decr(key)
+        return Slot(key=None)
+    return Slot(key=key)
