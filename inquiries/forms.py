@@ -33,9 +33,36 @@ def _reject(pattern):
     return validate
 
 
-def form_started():
-    """The signed time a form is shown at; see `InquiryForm.filled_too_fast()`."""
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+# A form left open longer than this is asked to be sent again (with what was typed).
+FORM_MAX_AGE_SECONDS = 24 * 60 * 60
+
+
+def form_started(token, *, at=None):
+    """The signed moment the form with this token is shown at; see `started_problem()`.
+
+    Bound to the form's token, so one signed value cannot be reused by other forms (the
+    token makes a second post of the same form return the first one's receipt).
+    """
+    return signing.dumps([time.time() if at is None else at, str(token)], salt=STARTED_SALT)
+
+
+def form_started_at(value, token):
+    """When the form with `token` was shown, or None if `value` is not its signed start."""
+    try:
+        at, signed_token = signing.loads(value, salt=STARTED_SALT)
+        at = float(at)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return at if signed_token == token else None
+
+
+STARTED_MESSAGES = {
+    "too_fast": _("That was very quick. Please check what you typed and press “Send” again."),
+    "expired": _(
+        "This page was open for more than a day. Please check what you typed and press "
+        "“Send” again."
+    ),
+}
 
 
 class InquiryForm(forms.Form):
@@ -104,7 +131,7 @@ class InquiryForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "ym-disable-keys"
         if not self.is_bound:
             self.initial.setdefault("token", str(uuid.uuid4()))
-            self.initial.setdefault("started", form_started())
+            self.initial.setdefault("started", form_started(self.initial["token"]))
 
     def clean_name(self):
         return self.clean_name_value(self.cleaned_data["name"])
@@ -140,32 +167,41 @@ class InquiryForm(forms.Form):
         try:
             return uuid.UUID(self.cleaned_data["token"])
         except ValueError:
-            # A page without a valid token still gets through; it just has no double-post guard.
+            # started_problem() refuses it too: the start time is signed for the token.
             return uuid.uuid4()
 
     @property
     def is_honeypot_filled(self):
         return bool(self.is_bound and self.data.get("website"))
 
-    def filled_too_fast(self):
-        """No valid start time, or sent sooner than INQUIRY_MIN_FILL_SECONDS after it."""
+    def started_problem(self):
+        """None, or why the form's signed start time is refused: "too_fast" when it is
+        missing, not this form's, or sooner than INQUIRY_MIN_FILL_SECONDS ago (a bot);
+        "expired" when older than FORM_MAX_AGE_SECONDS."""
+        at = form_started_at(self.data.get("started", ""), self.data.get("token", ""))
+        if at is None or time.time() - at < settings.INQUIRY_MIN_FILL_SECONDS:
+            return "too_fast"
+        if time.time() - at > FORM_MAX_AGE_SECONDS:
+            return "expired"
+        return None
+
+    def _restart(self):
+        """Show the form again as if just opened (what was typed stays)."""
+        self.data = self.data.copy()
         try:
-            started = float(signing.loads(self.data.get("started", ""), salt=STARTED_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return time.time() - started < settings.INQUIRY_MIN_FILL_SECONDS
+            token = str(uuid.UUID(self.data.get("token", "")))
+        except ValueError:
+            token = str(uuid.uuid4())
+        self.data["token"], self.data["started"] = token, form_started(token)
 
     def clean(self):
         cleaned = super().clean()
-        if self.filled_too_fast():
-            # A person may really be this quick (autofill): ask again, never drop silently.
-            self.add_error(
-                None,
-                ValidationError(
-                    _("That was very quick. Please check what you typed and press “Send” again."),
-                    code="too_fast",
-                ),
-            )
+        problem = self.started_problem()
+        if problem:
+            # A person may really be this quick (autofill), or come back to a tab left open
+            # for days: ask again, never drop silently.
+            self.add_error(None, ValidationError(STARTED_MESSAGES[problem], code=problem))
+            self._restart()
         if not cleaned.get("consent"):
             return cleaned
         versions = published_versions()

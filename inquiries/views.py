@@ -2,14 +2,17 @@ import logging
 import re
 import secrets
 import uuid
+from types import SimpleNamespace
 
 from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from consent.models import current_version
 from inquiries.forms import InquiryForm, form_started
-from inquiries.models import Inquiry
+from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
 from inquiries.rate_limit import submission_slot_reserve
 from inquiries.services import inquiry_submit
 from qarat.context_processors import analytics_choice
@@ -106,10 +109,11 @@ def _blank_page(request, key):
         if len(_blank_pages) >= BLANK_PAGES_MAX:
             _blank_pages.clear()
         _blank_pages[key] = parts
+    token = str(uuid.uuid4())
     values = {
         _SLOTS["csrf"]: get_token(request),
-        _SLOTS["token"]: str(uuid.uuid4()),
-        _SLOTS["started"]: form_started(),
+        _SLOTS["token"]: token,
+        _SLOTS["started"]: form_started(token),
     }
     return HttpResponse("".join([values.get(part, part) for part in parts]))
 
@@ -124,8 +128,9 @@ def inquiry_form(request):
         return _blank_page(request, key)
     form = InquiryForm(request.POST)
     if form.is_honeypot_filled:
-        # A bot filled the invisible field: a neutral answer, nothing stored.
-        return render(request, "inquiries/received.html")
+        # A bot filled the invisible field: nothing is stored, but it gets what a person
+        # gets (a 303 to a receipt), so it cannot tell that it was caught.
+        return _see_receipt(decoy_reference())
     try:
         if not form.is_valid():
             return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
@@ -163,9 +168,30 @@ def inquiry_form(request):
     finally:
         if not created:
             slot.release()
+    return _see_receipt(reference)
+
+
+def _see_receipt(reference):
     response = redirect("inquiries:thanks", reference=reference)
     response.status_code = 303
     return response
+
+
+def _decoy_check(head):
+    digest = salted_hmac("inquiries.decoy_receipt", head, algorithm="sha256").digest()
+    return "".join(REFERENCE_ALPHABET[byte % len(REFERENCE_ALPHABET)] for byte in digest[:4])
+
+
+def decoy_reference():
+    """A reference the site recognises as the honeypot's (its last group is keyed on the
+    rest), shaped like every other: its receipt page is shown without any inquiry."""
+    head = new_reference()[: -len("-XXXX")]
+    return f"{head}-{_decoy_check(head)}"
+
+
+def _is_decoy(reference):
+    head, _, check = reference.rpartition("-")
+    return bool(REFERENCE.match(reference)) and constant_time_compare(check, _decoy_check(head))
 
 
 def thanks(request, reference):
@@ -177,6 +203,16 @@ def thanks(request, reference):
             ),
             reference=reference,
         )
+    except Http404:
+        if not _is_decoy(reference):
+            raise
+        decoy = SimpleNamespace(
+            reference=reference,
+            created_at=timezone.now(),
+            consent_language=get_language(),
+            consent_version=current_version(),
+        )
+        return render(request, "inquiries/thanks.html", {"inquiry": decoy})
     except DatabaseError as error:
         # Only a stored inquiry is redirected here: say so, even if details must wait.
         logger.error("Receipt not shown: database unavailable (%s).", type(error).__name__)

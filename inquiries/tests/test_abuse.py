@@ -1,14 +1,21 @@
 """Bots and floods are stopped without a third-party CAPTCHA; people are never dropped."""
 
 import hashlib
+import re
 import time
+import uuid
 
 import pytest
 from django.core import signing
 from django.core.cache import cache
 from django.db import OperationalError
 
-from inquiries.forms import STARTED_SALT
+from inquiries.forms import (
+    FORM_MAX_AGE_SECONDS,
+    STARTED_SALT,
+    form_started,
+    form_started_at,
+)
 from inquiries.models import Inquiry
 from inquiries.rate_limit import rate_parse
 from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE_TYPED, form_data
@@ -22,13 +29,20 @@ def assert_kept(page):
     assert CANARY_MESSAGE in page
 
 
-def test_honeypot_gets_a_neutral_answer_and_nothing_is_stored(client):
-    response = client.post("/en/", form_data(website="http://spam.example"))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Thank you" in page
-    assert "Q-" not in page and 'role="alert"' not in page
-    assert Inquiry.objects.count() == 0
+def test_honeypot_gets_what_a_person_gets_and_nothing_is_stored(client):
+    """A bot learns nothing from the answer: the same 303 to a receipt as a real inquiry."""
+    real = client.post("/en/", form_data())
+    caught = client.post("/en/", form_data(website="http://spam.example"))
+    assert caught.status_code == real.status_code == 303
+    pattern = r"^/en/thanks/Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/$"
+    assert re.match(pattern, caught["Location"]) and re.match(pattern, real["Location"])
+    receipt, decoy = client.get(real["Location"]), client.get(caught["Location"])
+    assert decoy.status_code == receipt.status_code == 200
+    assert decoy.templates[0].name == receipt.templates[0].name == "inquiries/thanks.html"
+    assert "Thank you" in decoy.content.decode()
+    assert Inquiry.objects.count() == 1  # the real one only
+    # Only the site's own decoys get a receipt: another made-up reference is a 404.
+    assert client.get("/en/thanks/Q-AAAA-BBBB-CCCC/").status_code == 404
 
 
 def test_honeypot_field_is_hidden_from_people(client):
@@ -37,39 +51,82 @@ def test_honeypot_field_is_hidden_from_people(client):
     assert 'name="website" id="id_website" value="" tabindex="-1" autocomplete="off"' in page
 
 
+TOKEN = "5b0c9a52-3f9e-4c43-9d51-3d0f2d7c1a10"
+
+
 @pytest.mark.parametrize(
     "started",
     [
         "now",  # sent the instant it was shown
         None,  # no start time at all
         "forged",  # a start time not signed by us
+        "another form's",  # signed for another token: replayed from one page to many
+        "bare time",  # the format before it was bound to the token
     ],
 )
 def test_too_fast_or_unsigned_is_asked_to_send_again_with_input_kept(client, settings, started):
     settings.INQUIRY_MIN_FILL_SECONDS = 3
     value = {
-        "now": signing.dumps(time.time(), salt=STARTED_SALT),
+        "now": form_started(TOKEN),
         None: None,
-        "forged": signing.dumps(time.time() - 60, salt="someone-else"),
+        "forged": signing.dumps([time.time() - 60, TOKEN], salt="someone-else"),
+        "another form's": form_started(str(uuid.uuid4()), at=time.time() - 60),
+        "bare time": signing.dumps(time.time() - 60, salt=STARTED_SALT),
     }[started]
-    response = client.post("/en/", form_data(started=value))
+    response = client.post("/en/", form_data(token=TOKEN, started=value))
     assert response.status_code == 400
     page = response.content.decode()
     assert "That was very quick" in page
     assert_kept(page)
     assert Inquiry.objects.count() == 0
+    # The page shown again carries a fresh start time of its own: waiting, then sending
+    # again, works.
+    fresh = page.split('name="started" value="')[1].split('"')[0]
+    token = page.split('name="token" value="')[1].split('"')[0]
+    assert token == TOKEN
+    assert time.time() - form_started_at(fresh, token) < 60
+
+
+def test_one_signed_start_time_replayed_by_many_clients_stores_one_inquiry(client, settings):
+    """A bot that fetched one form long ago cannot reuse its start time for new posts."""
+    settings.INQUIRY_MIN_FILL_SECONDS = 3
+    token = str(uuid.uuid4())
+    started = form_started(token, at=time.time() - 60)
+    statuses = []
+    for n in range(5):
+        # New clients, no waiting; another token with the same start time is refused.
+        statuses.append(client.post("/en/", form_data(token=token, started=started)).status_code)
+        other = form_data(token=str(uuid.uuid4()), started=started)
+        statuses.append(client.post("/en/", other, REMOTE_ADDR=f"10.9.0.{n}").status_code)
+    assert statuses == [303, 400] * 5
+    assert Inquiry.objects.count() == 1
+
+
+def test_a_form_left_open_for_more_than_a_day_is_asked_again_with_input_kept(client):
+    token = str(uuid.uuid4())
+    started = form_started(token, at=time.time() - FORM_MAX_AGE_SECONDS - 60)
+    response = client.post("/en/", form_data(token=token, started=started))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This page was open for more than a day" in page
+    assert_kept(page)
+    fresh = page.split('name="started" value="')[1].split('"')[0]
+    assert time.time() - form_started_at(fresh, token) < 60
+    assert Inquiry.objects.count() == 0
 
 
 def test_a_person_taking_their_time_is_accepted(client, settings):
     settings.INQUIRY_MIN_FILL_SECONDS = 3
-    started = signing.dumps(time.time() - 4, salt=STARTED_SALT)
-    assert client.post("/en/", form_data(started=started)).status_code == 303
+    started = form_started(TOKEN, at=time.time() - 4)
+    assert client.post("/en/", form_data(token=TOKEN, started=started)).status_code == 303
 
 
-def test_the_form_carries_a_fresh_signed_start_time(client):
+def test_the_form_carries_a_fresh_start_time_signed_for_its_own_token(client):
     page = client.get("/").content.decode()
     value = page.split('name="started" value="')[1].split('"')[0]
-    assert abs(signing.loads(value, salt=STARTED_SALT) - time.time()) < 60
+    token = page.split('name="token" value="')[1].split('"')[0]
+    assert abs(form_started_at(value, token) - time.time()) < 60
+    assert form_started_at(value, str(uuid.uuid4())) is None
 
 
 def test_rate_limit_answers_429_with_input_kept(client, settings):

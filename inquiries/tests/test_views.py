@@ -156,10 +156,23 @@ def test_two_forms_with_the_same_data_are_two_inquiries(client):
     assert Inquiry.objects.count() == 2
 
 
-def test_missing_token_still_stores_the_inquiry(client):
-    assert client.post("/", form_data(token=None)).status_code == 303
-    assert client.post("/", form_data(token="not-a-uuid")).status_code == 303
-    assert Inquiry.objects.count() == 2
+@pytest.mark.parametrize("token", [None, "not-a-uuid"])
+def test_a_post_without_a_valid_token_is_asked_again_on_a_fresh_form(client, token, settings):
+    """The signed start time belongs to the form's token: without one it proves nothing."""
+    settings.INQUIRY_MIN_FILL_SECONDS = 0
+    data = form_data()  # its start time signed for the token the page carried
+    data.pop("token")
+    if token is not None:
+        data["token"] = token
+    response = client.post("/", data)
+    assert response.status_code == 400
+    assert Inquiry.objects.count() == 0
+    page = response.content.decode()
+    fresh = {
+        name: page.split(f'name="{name}" value="')[1].split('"')[0] for name in ("token", "started")
+    }
+    assert client.post("/", form_data(**fresh)).status_code == 303
+    assert Inquiry.objects.count() == 1
 
 
 # --- Refusals: nothing stored, reason shown next to the field, input kept ----------------

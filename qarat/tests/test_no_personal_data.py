@@ -85,7 +85,9 @@ def test_canary_through_every_path_lands_only_in_the_inquiry_rows(
     assert visit(visitor.post("/", form_data())).status_code == 303
     assert visit(visitor.post("/kk/", form_data(phone="8 701 555"))).status_code == 400
     assert visit(Client(enforce_csrf_checks=True).post("/", form_data())).status_code == 403
-    assert visit(visitor.post("/", form_data(website="x"))).status_code == 200
+    honeypot = visit(visitor.post("/", form_data(website="x")))
+    assert honeypot.status_code == 303
+    assert visit(visitor.get(honeypot["Location"])).status_code == 200  # its decoy receipt
     assert visit(visitor.post("/en/", form_data())).status_code == 303
     assert visit(visitor.post("/en/", form_data())).status_code == 429
     assert visit(visitor.get(f"/thanks/{CANARY_PHONE}/")).status_code == 404
