@@ -9,6 +9,17 @@ CANARY_NAME = "Канарейка Тестовая"
 CANARY_PHONE_TYPED = "8 701 555 12 34"
 CANARY_PHONE = "+77015551234"
 CANARY_MESSAGE = "Перезвоните после обеда, canary-message-7431"
+# Every form the canary's personal data can take in a text, URL or key.
+CANARIES = (
+    CANARY_NAME,
+    CANARY_MESSAGE,
+    CANARY_PHONE,
+    CANARY_PHONE[2:],
+    CANARY_PHONE_TYPED,
+    "701 555 12 34",
+    "701+555+12+34",
+    "%2B77015551234",
+)
 
 
 def form_data(**overrides):

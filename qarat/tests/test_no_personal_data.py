@@ -4,9 +4,6 @@ SPEC invariant 2: not in log output, e-mails (notifications and error reports), 
 cache keys or admin log entries.
 """
 
-import io
-import logging
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
@@ -16,6 +13,7 @@ from django.test import Client
 
 from inquiries.models import Inquiry
 from inquiries.tests.helpers import (
+    CANARIES,
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,
@@ -24,37 +22,6 @@ from inquiries.tests.helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-CANARIES = (
-    CANARY_NAME,
-    CANARY_MESSAGE,
-    CANARY_PHONE,
-    CANARY_PHONE[2:],
-    CANARY_PHONE_TYPED,
-    "701 555 12 34",
-    "701+555+12+34",
-    "%2B77015551234",
-)
-
-
-@pytest.fixture
-def log_output():
-    """What the site's own handlers write, at every level, for the whole test."""
-    stream = io.StringIO()
-    handlers = logging.getLogger().handlers + logging.getLogger("django").handlers
-    consoles = {id(h): h for h in handlers if type(h) is logging.StreamHandler}.values()
-    assert consoles, "the site's console handler is not configured"
-    previous = [(h, h.stream) for h in consoles]
-    for handler in consoles:
-        handler.setStream(stream)
-    levels = {name: logging.getLogger(name).level for name in ("", "django", "inquiries")}
-    for name in levels:
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    yield stream
-    for handler, old in previous:
-        handler.setStream(old)
-    for name, level in levels.items():
-        logging.getLogger(name).setLevel(level)
 
 
 def assert_clean(text, where):
