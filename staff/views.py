@@ -6,11 +6,13 @@ from math import ceil
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -122,10 +124,8 @@ def cancel(request):
 
 def lockout(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the page shown instead of the login form while locked out."""
-    cool_off = get_cool_off(request)
-    # Every attempt during the lockout restarts the cool-off (axes' default), so the
-    # lock lifts one cool-off after this attempt.
-    started = getattr(request, "axes_attempt_time", None) or timezone.now()
+    now = getattr(request, "axes_attempt_time", None) or timezone.now()
+    retry_at = lock_ends(request, credentials) or now + get_cool_off(request)
     return render(
         request,
         "staff/lockout.html",
@@ -133,11 +133,20 @@ def lockout(request, original_response=None, credentials=None):
             request,
             title=_("Login locked"),
             failure_limit=settings.AXES_FAILURE_LIMIT,
-            cool_off_minutes=ceil(cool_off.total_seconds() / 60),
-            retry_at=timezone.localtime(started + cool_off),
+            minutes_left=max(1, ceil((retry_at - now).total_seconds() / 60)),
+            retry_at=timezone.localtime(retry_at),
         ),
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+def lock_ends(request, credentials):
+    """One cool-off after the last recorded failure: the one that locked, since attempts
+    during a lock are not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
+    attempts = AxesProxyHandler.get_implementation().get_user_attempts(request, credentials)
+    last = [qs.aggregate(last=Max("attempt_time"))["last"] for qs in attempts]
+    last = [moment for moment in last if moment is not None]
+    return max(last) + get_cool_off(request) if last else None
 
 
 def qr_svg(data):
