@@ -216,6 +216,13 @@ AXES_RESET_ON_SUCCESS = True
 # someone behind the same address cannot keep a colleague locked out by trying on.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "staff.network.client_ip_address"
+# Days the address and browser of each staff login and failed attempt are kept
+# (purge_login_records deletes older ones daily); never shorter than a lockout.
+STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
+if STAFF_LOGIN_RECORDS_DAYS < 1 or timedelta(days=STAFF_LOGIN_RECORDS_DAYS) < AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured(
+        "STAFF_LOGIN_RECORDS_DAYS must be 1 or more, and no shorter than LOGIN_COOLOFF_MINUTES."
+    )
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 
 AUTH_PASSWORD_VALIDATORS = [
