@@ -113,8 +113,9 @@ def password(request):
         return redirect(next_url(request))
     form = NewPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        PasswordChangeRequired.objects.filter(user=user).delete()
+        with transaction.atomic():
+            user = form.save()
+            PasswordChangeRequired.objects.filter(user=user).delete()
         # Keeps this session; every other session of the account ends (session auth hash).
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
