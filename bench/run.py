@@ -1226,6 +1226,13 @@ def main(argv=None):
             manage(env, "collectstatic", "--noinput")
             login = ("bench-operator", secrets.token_urlsafe(24))
             manage(env, "create_operator", login[0], "--password-stdin", stdin=login[1] + "\n")
+            # The first login's own-password step is not measured either.
+            manage(
+                env,
+                "shell",
+                "-c",
+                "from staff.models import PasswordChangeRequired as P; P.objects.all().delete()",
+            )
         if "http" in phases or "admin" in phases:
             with steps("gunicorn start"):
                 server = Gunicorn(env, Path(tmp) / "gunicorn.log")

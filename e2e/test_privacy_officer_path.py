@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.test_operator_path import PASSWORD, current_code, submit_inquiry
+from e2e.test_operator_path import PASSWORD, choose_own_password, current_code, submit_inquiry
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +15,13 @@ PHONE_READ_OUT = "87053215476"
 
 
 def log_in_first_time(page, site, username):
-    """Password, then the authenticator app is enrolled from the key on the QR page."""
+    """Password, a password of one's own, then the authenticator app is enrolled from the
+    key on the QR page."""
     page.goto(site.url + "/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
+    choose_own_password(page)
     page.wait_for_url(re.compile(r"/second-factor/enrol/"))
     page.fill("input[name=token]", current_code(page.inner_text(".secret")))
     page.click("form button[type=submit], form input[type=submit]")

@@ -197,8 +197,8 @@ PERMISSIONS_POLICY = {
 }
 
 # Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
-# username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after its
-# last attempt. Other addresses and other usernames are not affected.
+# username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after the
+# failure that locked it. Other addresses and other usernames are not affected.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -212,7 +212,17 @@ if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock are refused unrecorded, so the lock ends when the page says, and
+# someone behind the same address cannot keep a colleague locked out by trying on.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "staff.network.client_ip_address"
+# Days the address and browser of each staff login and failed attempt are kept
+# (purge_login_records deletes older ones daily); never shorter than a lockout.
+STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
+if STAFF_LOGIN_RECORDS_DAYS < 1 or timedelta(days=STAFF_LOGIN_RECORDS_DAYS) < AXES_COOLOFF_TIME:
+    raise ImproperlyConfigured(
+        "STAFF_LOGIN_RECORDS_DAYS must be 1 or more, and no shorter than LOGIN_COOLOFF_MINUTES."
+    )
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 
 AUTH_PASSWORD_VALIDATORS = [

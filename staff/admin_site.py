@@ -4,11 +4,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from staff.otp import is_verified, redirect_to_second_factor, second_factor_pending
+from staff.otp import is_verified, password_change_pending, redirect_to_next_step
 
 
 class StaffAdminSite(admin.AdminSite):
-    """`admin.site` of the project: staff only, and with ADMIN_REQUIRE_2FA only after the code.
+    """`admin.site` of the project: staff only, with their own password (not one an
+    administrator set), and with ADMIN_REQUIRE_2FA only after the code.
 
     Apps register on it with @admin.register as usual. The password step is the admin's
     own login page; the code step lives in `staff.views`.
@@ -20,19 +21,21 @@ class StaffAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def has_permission(self, request):
-        if not super().has_permission(request):
+        if not super().has_permission(request) or password_change_pending(request):
             return False
         return not settings.ADMIN_REQUIRE_2FA or is_verified(request.user)
 
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
-        if request.method == "GET" and second_factor_pending(request):
-            return redirect_to_second_factor(request.GET.get("next", ""))
+        if request.method == "GET" and (
+            step := redirect_to_next_step(request, request.GET.get("next", ""))
+        ):
+            return step
         context = {"second_factor_required": settings.ADMIN_REQUIRE_2FA, **(extra_context or {})}
         response = super().login(request, context)
-        # Password accepted: the code is next, then the page the user asked for.
-        if response.status_code == 302 and second_factor_pending(request):
-            return redirect_to_second_factor(response.url)
+        # Password accepted: a password of their own and the code are next, then the page asked for.
+        if response.status_code == 302 and (step := redirect_to_next_step(request, response.url)):
+            return step
         return response
 
 

@@ -2,6 +2,7 @@ import math
 import re
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +71,20 @@ class TokenForm(forms.Form):
             "Too many wrong codes. Wait %(seconds)d seconds and enter the current code.",
             seconds,
         ) % {"seconds": seconds}
+
+
+class NewPasswordForm(SetPasswordForm):
+    """A password of one's own in place of the one an administrator set: the site's
+    validators, and not the same one again."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        password = cleaned_data.get("new_password2")
+        if password and not self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError(
+                    _("Choose a password different from the one you were given."), code="same"
+                ),
+            )
+        return cleaned_data

@@ -1,4 +1,5 @@
-"""The second step of a staff login (the code), enrolment of the app, and the lockout page."""
+"""The steps of a staff login after the password (a password of one's own where an
+administrator set it, the code), enrolment of the app, and the lockout page."""
 
 from base64 import b32encode
 from math import ceil
@@ -6,11 +7,14 @@ from math import ceil
 import django_otp
 import qrcode
 import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +25,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff.forms import TokenForm
-from staff.otp import confirmed_device, is_verified, next_url
+from staff.forms import NewPasswordForm, TokenForm
+from staff.models import PasswordChangeRequired
+from staff.otp import (
+    confirmed_device,
+    is_verified,
+    next_url,
+    password_change_pending,
+    redirect_to_second_factor,
+    second_factor_pending,
+)
+
+# The unconfirmed device whose key this session was shown (enrol()).
+ENROL_DEVICE_SESSION_KEY = "staff_enrol_device_id"
 
 
 def _staff_or_login(request):
@@ -31,6 +46,13 @@ def _staff_or_login(request):
     if user.is_active and user.is_staff:
         return None
     return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+
+def _own_password_first(request):
+    """The redirect to the password change for someone whose password another person set."""
+    if password_change_pending(request):
+        return _same_query(request, "staff:password")
+    return None
 
 
 def _context(request, **extra):
@@ -60,7 +82,7 @@ def _verified(request, device, message=None):
 @sensitive_post_parameters("token")
 def verify(request):
     """Ask a staff member who has an app for its current code."""
-    if denied := _staff_or_login(request):
+    if denied := _staff_or_login(request) or _own_password_first(request):
         return denied
     if is_verified(request.user):
         return redirect(next_url(request))
@@ -78,28 +100,56 @@ def verify(request):
 
 
 @never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def password(request):
+    """Replace a password an administrator set (new account, reset) with one's own.
+
+    Until then no other page opens, the second factor's neither: whoever else knew the
+    given password cannot connect an app, and their sessions end with the change.
+    """
+    if denied := _staff_or_login(request):
+        return denied
+    if not password_change_pending(request):
+        return redirect(next_url(request))
+    form = NewPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            PasswordChangeRequired.objects.filter(user=user).delete()
+        # Keeps this session; every other session of the account ends (session auth hash).
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        if second_factor_pending(request):
+            return redirect_to_second_factor(next_url(request))
+        return redirect(next_url(request))
+    return render(
+        request,
+        "staff/password.html",
+        _context(request, form=form, title=_("Choose your own password")),
+    )
+
+
+@never_cache
 @sensitive_post_parameters("token")
 def enrol(request):
     """Connect an authenticator app: QR code (or the key typed in), then one code to confirm.
 
     Only for a staff member past the password who has no confirmed app yet; replacing an
-    app goes through a superuser, who deletes the old device in the admin.
+    app goes through a superuser, who deletes the old device in the admin. The key shown
+    belongs to this session only: another session (someone else with the password) gets
+    its own, and confirming one deletes all the others.
     """
-    if denied := _staff_or_login(request):
+    if denied := _staff_or_login(request) or _own_password_first(request):
         return denied
     if confirmed_device(request.user) is not None:
         return _same_query(request, "staff:verify")
-    # One pending device per user, so reloading the page keeps the same QR code.
-    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).order_by(
-        "pk"
-    ).first() or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    device = _session_device(request)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        device = form.device
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.devices_for_user(request.user, confirmed=False).delete()
-        return _verified(request, device, _("The app is connected. Use it at every login."))
+        if not _confirm(form.device):
+            return _same_query(request, "staff:verify")  # another session confirmed first
+        request.session.pop(ENROL_DEVICE_SESSION_KEY, None)
+        return _verified(request, form.device, _("The app is connected. Use it at every login."))
     return render(
         request,
         "staff/enrol.html",
@@ -113,6 +163,33 @@ def enrol(request):
     )
 
 
+def _session_device(request):
+    """This session's unconfirmed device: the same key on reload, never another session's."""
+    device = (
+        TOTPDevice.objects.devices_for_user(request.user, confirmed=False)
+        .filter(pk=request.session.get(ENROL_DEVICE_SESSION_KEY))
+        .first()
+    )
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+        request.session[ENROL_DEVICE_SESSION_KEY] = device.pk
+    return device
+
+
+def _confirm(device):
+    """Make `device` the user's app and delete every other unconfirmed one; False if another
+    was confirmed meanwhile (the user's row is locked, so two sessions cannot both win)."""
+    User = type(device.user)
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=device.user_id)
+        if confirmed_device(device.user) is not None:
+            return False
+        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+        device.confirmed = True
+        TOTPDevice.objects.devices_for_user(device.user, confirmed=False).delete()
+    return True
+
+
 @require_POST
 def cancel(request):
     """Log out from the code step (the admin's own logout needs a verified session)."""
@@ -122,10 +199,8 @@ def cancel(request):
 
 def lockout(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the page shown instead of the login form while locked out."""
-    cool_off = get_cool_off(request)
-    # Every attempt during the lockout restarts the cool-off (axes' default), so the
-    # lock lifts one cool-off after this attempt.
-    started = getattr(request, "axes_attempt_time", None) or timezone.now()
+    now = getattr(request, "axes_attempt_time", None) or timezone.now()
+    retry_at = lock_ends(request, credentials) or now + get_cool_off(request)
     return render(
         request,
         "staff/lockout.html",
@@ -133,11 +208,20 @@ def lockout(request, original_response=None, credentials=None):
             request,
             title=_("Login locked"),
             failure_limit=settings.AXES_FAILURE_LIMIT,
-            cool_off_minutes=ceil(cool_off.total_seconds() / 60),
-            retry_at=timezone.localtime(started + cool_off),
+            minutes_left=max(1, ceil((retry_at - now).total_seconds() / 60)),
+            retry_at=timezone.localtime(retry_at),
         ),
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+def lock_ends(request, credentials):
+    """One cool-off after the last recorded failure: the one that locked, since attempts
+    during a lock are not recorded (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
+    attempts = AxesProxyHandler.get_implementation().get_user_attempts(request, credentials)
+    last = [qs.aggregate(last=Max("attempt_time"))["last"] for qs in attempts]
+    last = [moment for moment in last if moment is not None]
+    return max(last) + get_cool_off(request) if last else None
 
 
 def qr_svg(data):

@@ -15,6 +15,8 @@ import yaml
 from django.core.management import get_commands
 from django.test import Client
 
+from privacy.scheduler import default_jobs
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -63,16 +65,12 @@ def test_every_management_command_in_the_docs_exists(document):
     assert named - known == set()
 
 
-def test_docs_crontab_runs_the_purge_notifications_sessions_and_backup():
-    text = (BASE_DIR / "docs" / "deploy.md").read_text()
+@pytest.mark.parametrize("document", ["README.md", "docs/deploy.md"])
+def test_docs_crontab_runs_every_job_of_the_scheduler(document):
+    text = (BASE_DIR / document).read_text()
     cron = re.search(r"```cron\n(.*?)```", text, re.S).group(1)
-    for command in (
-        "purge_expired_inquiries",
-        "send_pending_notifications",
-        "clearsessions",
-        "backup_database",
-    ):
-        assert re.search(rf"^[\d*/, ]+ .*manage\.py {command}", cron, re.M), command
+    for job in default_jobs():
+        assert re.search(rf"^[\d*/, ]+ .*manage\.py {job.command}\b", cron, re.M), job.command
 
 
 def test_compose_reads_the_env_file_that_env_example_documents():

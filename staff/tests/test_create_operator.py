@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from staff.management.commands import create_operator
+from staff.models import PasswordChangeRequired
 from staff.tests.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,19 @@ def test_an_invalid_username_is_refused():
     assert not User.objects.exists()
 
 
-def test_the_new_operator_logs_in_and_is_sent_to_connect_an_app(client):
+def test_the_new_account_must_change_the_password_it_was_given():
+    create("aigerim")
+    assert PasswordChangeRequired.objects.is_required(User.objects.get(username="aigerim"))
+
+
+def test_the_new_operator_chooses_a_password_then_is_sent_to_connect_an_app(client):
     create("aigerim")
     response = log_in(client, "aigerim", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/admin/second-factor/password/")
+    new = "a password only aigerim knows"
+    response = client.post(
+        "/admin/second-factor/password/",
+        {"new_password1": new, "new_password2": new, "next": "/admin/"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0].startswith("/admin/second-factor/enrol/")

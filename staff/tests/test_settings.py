@@ -43,3 +43,22 @@ def test_nonsense_values_stop_start_up(name):
     result = run_django("print('started')", **PRODUCTION, **{name: "-1"})
     assert result.returncode != 0
     assert name in result.stderr
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"STAFF_LOGIN_RECORDS_DAYS": "0"},
+        {"STAFF_LOGIN_RECORDS_DAYS": "1", "LOGIN_COOLOFF_MINUTES": "1441"},
+    ],
+)
+def test_login_records_kept_for_less_than_a_lockout_stop_start_up(environment):
+    result = run_django("print('started')", **PRODUCTION, **environment)
+    assert result.returncode != 0
+    assert "STAFF_LOGIN_RECORDS_DAYS" in result.stderr
+
+
+def test_login_records_are_kept_ninety_days_unless_set():
+    show = "from django.conf import settings as s; print(s.STAFF_LOGIN_RECORDS_DAYS)"
+    assert run_django(show, **PRODUCTION).stdout.split() == ["90"]
+    assert run_django(show, **PRODUCTION, STAFF_LOGIN_RECORDS_DAYS="30").stdout.split() == ["30"]

@@ -4,6 +4,7 @@ from base64 import b32encode
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -11,7 +12,8 @@ from django.utils.translation import gettext, ngettext
 from django_otp.plugins.otp_totp import models as totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from staff.tests.helpers import log_in, make_staff, token, wrong_token
+from staff.models import PasswordChangeRequired
+from staff.tests.helpers import PASSWORD, log_in, make_staff, token, wrong_token
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +221,151 @@ def test_logging_out_from_the_code_step(client):
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("staff:cancel")).status_code == 405
+
+
+# --- The key shown before confirmation belongs to one login session ------------------------
+
+
+def shown_key(response):
+    return "".join(response.context["secret"].split())
+
+
+def test_two_sessions_with_the_same_password_are_shown_different_keys(client, other_browser):
+    make_staff()
+    log_in(client)
+    log_in(other_browser)  # someone else who knows the password
+    first, second = shown_key(client.get(ENROL)), shown_key(other_browser.get(ENROL))
+    assert first != second
+    # Each session keeps its own key on reload, so the app scanned a moment ago stays valid.
+    assert shown_key(client.get(ENROL)) == first
+    assert shown_key(other_browser.get(ENROL)) == second
+
+
+def test_confirming_in_one_session_voids_the_key_shown_in_another(client, other_browser):
+    user = make_staff()
+    log_in(client)
+    log_in(other_browser)
+    client.get(ENROL)
+    other_key = shown_key(other_browser.get(ENROL))
+    other = next(
+        d
+        for d in TOTPDevice.objects.filter(user=user)
+        if b32encode(d.bin_key).decode() == other_key
+    )
+    mine = TOTPDevice.objects.exclude(pk=other.pk).get(user=user)
+    assert client.post(ENROL, {"token": token(mine), "next": INDEX}).status_code == 302
+
+    assert list(TOTPDevice.objects.filter(user=user)) == [mine]
+    assert not TOTPDevice.objects.filter(user=user, confirmed=False).exists()
+    # The other session's codes open nothing: not at enrolment, not at the code step.
+    response = other_browser.post(ENROL, {"token": token(other)})
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+    assert other_browser.post(VERIFY, {"token": token(other)}).status_code == 200
+    assert other_browser.get(INDEX).status_code == 302
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+@pytest.fixture
+def other_browser():
+    """A second browser: someone else who knows the password, or the owner elsewhere."""
+    return Client()
+
+
+# --- A password an administrator set is replaced before anything else ----------------------
+
+PASSWORD_PAGE = "/admin/second-factor/password/"
+OWN_PASSWORD = "a password only I know 42"
+
+
+def given_password(**fields):
+    """A staff member whose password an administrator set (a new account, a reset)."""
+    user = make_staff(**fields)
+    PasswordChangeRequired.objects.require(user)
+    return user
+
+
+def change_password(client, new=OWN_PASSWORD, again=None, next_page=INDEX):
+    return client.post(
+        PASSWORD_PAGE,
+        {"new_password1": new, "new_password2": again or new, "next": next_page},
+    )
+
+
+@pytest.mark.parametrize("second_factor", [True, False])
+def test_a_given_password_must_be_changed_before_anything_else(client, settings, second_factor):
+    settings.ADMIN_REQUIRE_2FA = second_factor
+    given_password()
+    response = log_in(client)
+    assert response.status_code == 302
+    assert response.url == f"{PASSWORD_PAGE}?next=%2Fadmin%2F"
+    for url in (INDEX, "/admin/auth/user/", VERIFY, ENROL, reverse("admin:login")):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(PASSWORD_PAGE), url
+        assert 'name="new_password1"' in response.content.decode()
+    assert not TOTPDevice.objects.exists()  # no key shown to whoever had the given password
+
+
+def test_a_verified_session_is_sent_to_change_a_password_a_superuser_reset(
+    verified_client_factory,
+):
+    client = verified_client_factory(given_password(device=True))
+    response = client.get("/admin/inquiries/inquiry/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(PASSWORD_PAGE)
+
+
+def test_the_new_password_must_differ_from_the_given_one_and_pass_the_validators(client):
+    user = given_password()
+    log_in(client)
+    response = change_password(client, PASSWORD)
+    assert russian("Choose a password different from the one you were given.") in (
+        response.content.decode()
+    )
+    for new, again, refusal in [
+        (PASSWORD, None, "same"),
+        ("short1", None, "password_too_short"),
+        ("password1234", None, "password_too_common"),
+        (OWN_PASSWORD, OWN_PASSWORD + "x", "password_mismatch"),
+    ]:
+        response = change_password(client, new, again)
+        assert response.status_code == 200
+        errors = response.context["form"].errors.as_data()["new_password2"]
+        assert refusal in [error.code for error in errors]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert PasswordChangeRequired.objects.is_required(user)
+
+
+def test_after_changing_it_the_account_works_normally(client):
+    user = given_password()
+    log_in(client)
+    response = change_password(client)
+    assert response.status_code == 302
+    assert response.url == f"{VERIFY}?next=%2Fadmin%2F"  # then the app, as for anyone
+    assert not PasswordChangeRequired.objects.is_required(user)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=user)
+    client.post(ENROL, {"token": token(device)})
+    assert client.get(INDEX).status_code == 200
+    assert client.get(PASSWORD_PAGE).status_code == 302  # nothing owed any more
+    # The given password is gone; the new one logs in.
+    client.post(reverse("admin:logout"))
+    assert log_in(Client(), password=PASSWORD).status_code == 200
+    assert log_in(Client(), password=OWN_PASSWORD).status_code == 302
+
+
+def test_changing_the_given_password_ends_every_other_session(client, other_browser):
+    given_password()
+    log_in(other_browser)  # someone else who knew the given password, waiting
+    log_in(client)
+    change_password(client)
+    response = other_browser.get(ENROL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+    assert "_auth_user_id" not in other_browser.session
+    assert client.get(ENROL).status_code == 200
+
+
+def test_only_the_change_page_of_a_staff_member_past_the_password(client):
+    response = client.get(PASSWORD_PAGE)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

@@ -2,8 +2,8 @@
 
 The account is active staff in the Operators group (or Privacy officers), never a
 superuser. The password is asked twice (or read from stdin for scripts), must pass the
-site's password validators, and is never printed. The second factor is enrolled by the
-person at their first login.
+site's password validators, and is never printed. At their first login the person
+replaces it with a password of their own, then connects an authenticator app.
 """
 
 import sys
@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from staff.models import PasswordChangeRequired
 from staff.roles import OPERATORS, PRIVACY_OFFICERS
 
 
@@ -71,9 +72,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.add(group)
+            PasswordChangeRequired.objects.require(user)
         self.stdout.write(
             self.style.SUCCESS(f"Created {username!r} in the group {group_name!r}.")
-            + f"\nAt the first login at /{settings.ADMIN_URL} they connect an authenticator app."
+            + f"\nAt the first login at /{settings.ADMIN_URL} they choose a password of their "
+            "own and connect an authenticator app."
         )
 
     @staticmethod
