@@ -287,3 +287,14 @@ def test_every_place_that_blocks_or_destroys_inquiries_goes_through_the_journale
             if writes.search(line):
                 offenders.append(f"{relative}:{number}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_the_replay_ends_with_a_purge_of_what_expired_since_the_backup():
+    """A backup a week old holds inquiries that passed their retention meanwhile."""
+    expired = make_old_inquiry(days=3 * 366 + 1)
+    kept = make_old_inquiry(days=30)
+    destructions_reapply(entries=[])
+    assert not Inquiry.objects.filter(pk=expired.pk).exists()
+    assert Inquiry.objects.filter(pk=kept.pk).exists()
+    assert not JobRun.is_late("purge_expired_inquiries")

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from privacy.retention import anniversary, retention_cutoff
+from privacy.retention import anniversary, purge_cutoffs, retention_cutoff
 
 NO_MARGIN = datetime.timedelta(0)
 
@@ -74,3 +74,24 @@ def test_nothing_outlives_its_anniversary_and_nothing_goes_a_day_early():
                 assert is_due, (created, now)
             if is_due:
                 assert passed <= now + datetime.timedelta(days=1), (created, now)
+
+
+@pytest.mark.parametrize("margin_hours", [0, 24, 36])
+def test_the_processed_cutoff_reaches_ahead_by_the_margin_like_the_retention_one(
+    settings, margin_hours
+):
+    """A daily purge removes what would pass its processed retention before the next run."""
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = 30
+    settings.PURGE_MARGIN_HOURS = margin_hours
+    now = timezone.make_aware(datetime.datetime(2026, 11, 25, 3, 15))
+    cutoff, processed = purge_cutoffs(now=now)
+    margin = datetime.timedelta(hours=margin_hours)
+    assert processed == now + margin - datetime.timedelta(days=30)
+    assert cutoff == retention_cutoff(
+        now=now, years=settings.INQUIRY_RETENTION_YEARS, margin=margin
+    )
+
+
+def test_no_processed_cutoff_when_processed_retention_is_off(settings):
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = None
+    assert purge_cutoffs(now=timezone.now())[1] is None

@@ -6,10 +6,11 @@ with a fresh process in test_security.py, not here.
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 
-from inquiries.tests.helpers import make_inquiry
+from inquiries.tests.helpers import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +297,39 @@ def test_the_choice_makes_no_database_query(client, counter, django_assert_num_q
     with django_assert_num_queries(0):
         assert choose(client, "granted").status_code == 303
         assert client.get("/analytics/").status_code == 200
+
+
+class FieldClasses(HTMLParser):
+    """The classes of each form field, and of the elements around it."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.fields = [], {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = set((attrs.get("class") or "").split())
+        if tag in ("input", "textarea", "select") and attrs.get("name"):
+            around = set().union(*(c for _t, c in self.stack)) if self.stack else set()
+            self.fields[attrs["name"]] = (classes, around)
+        if tag not in ("input", "br", "img", "link", "meta"):
+            self.stack.append((tag, classes))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+@pytest.mark.parametrize("how", ["blank", "refused"])
+def test_metrica_never_records_what_is_typed_into_the_form(client, how, db):
+    """Each personal-data field is keyless for Webvisor, inside a form whose content is hidden."""
+    if how == "blank":
+        page = client.get("/en/").content.decode()
+    else:
+        page = client.post("/en/", form_data(phone="12")).content.decode()
+    parser = FieldClasses()
+    parser.feed(page)
+    for name in ("name", "phone", "message"):
+        classes, around = parser.fields[name]
+        assert "ym-disable-keys" in classes, name
+        assert "ym-hide-content" in around, name
