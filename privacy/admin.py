@@ -31,7 +31,7 @@ from privacy.exports import (
 from privacy.forms import SubjectPhoneForm, SubjectRequestAddForm, SubjectRequestChangeForm
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.services import inquiries_block, inquiries_destroy, inquiries_unblock
-from staff.admin_site import ReadOnlyAdmin
+from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
 Kind = SubjectRequest.Kind
 
@@ -101,7 +101,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(admin.ModelAdmin):
+class SubjectRequestAdmin(StaffModelAdmin):
     """The register: open requests first, the nearest deadline on top; never deleted."""
 
     add_form = SubjectRequestAddForm

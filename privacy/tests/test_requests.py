@@ -198,7 +198,7 @@ def test_status_and_kind_filters(privacy_officer):
     deletion = make_request("deletion")
     information = make_request("information")
     SubjectRequest.objects.filter(pk=information.pk).update(status="done")
-    listed = privacy_officer.get(REGISTER, {"kind": "deletion"}).context["cl"].result_list
+    listed = privacy_officer.get(REGISTER, {"kind__exact": "deletion"}).context["cl"].result_list
     assert [r.pk for r in listed] == [deletion.pk]
     listed = privacy_officer.get(REGISTER, {"status__exact": "done"}).context["cl"].result_list
     assert [r.pk for r in listed] == [information.pk]
