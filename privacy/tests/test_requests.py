@@ -615,7 +615,7 @@ def test_no_url_log_entry_message_log_line_or_session_holds_the_number(
     make_inquiry()
     make_inquiry(legal_hold_reason="Court case")
     flows = [
-        ("information", ["find", "export_html", "export_json", "export_csv"]),
+        ("information", ["find", "export_html", "export_json", "export_csv", "export_xlsx"]),
         ("correction", ["find"]),
         ("blocking", ["block", "unblock"]),
         ("deletion", ["delete", "delete_confirmed"]),
