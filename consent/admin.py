@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consent.models import ConsentVersion
+from staff.admin_site import StaffModelAdmin
 
 
 @admin.register(ConsentVersion)
-class ConsentVersionAdmin(admin.ModelAdmin):
+class ConsentVersionAdmin(StaffModelAdmin):
     """Drafts of either kind are edited here and published with the action; published
     versions are read-only. Numbers count separately for the consent and the policy."""
 

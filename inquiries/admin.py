@@ -20,7 +20,7 @@ from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
 from inquiries.phones import phone_display, phone_search_prefixes, phone_to_e164
 from privacy.journal import journal_correction
-from staff.admin_site import ReadOnlyAdmin
+from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
 
 class InquiryAdminForm(forms.ModelForm):
@@ -102,7 +102,7 @@ class TriageQuerySet(InquiryQuerySet):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(StaffModelAdmin):
     """The operators' triage list and the inquiry page with its consent evidence."""
 
     list_display = ["reference", "created_at", "name", "phone_link", "status", "message_start"]

@@ -54,3 +54,28 @@ def phone_search_prefixes(term):
         # "7701..." may be the country code followed by 701, or a national 770...
         return ("+" + digits, "+" + COUNTRY_CODE + digits)
     return ("+" + COUNTRY_CODE + digits,)
+
+
+# Digits ("８" and other scripts' too), each with the "+" written before it, if any.
+_DIGIT_GROUP = re.compile(r"(\+\s*)?(\d+)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def contains_phone_number(text, *, region=DEFAULT_REGION):
+    """Whether `text` holds a valid phone number, whatever separates its digits.
+
+    Between letters, every run of digit groups joined by anything else ("8/701/555/01/99",
+    "8.701.555.01.99", "+7 (701) 555-01-99") is tried: each stretch of consecutive groups,
+    with its "+" if one was written before it.
+    """
+    for chunk in _LETTERS.split(text):
+        groups = _DIGIT_GROUP.findall(chunk)
+        for start, (plus, _digits) in enumerate(groups):
+            digits = ""
+            for _plus, group in groups[start:]:
+                digits += group
+                if len(digits) > 15:  # E.164's longest
+                    break
+                if phone_to_e164(("+" if plus else "") + digits, region=region):
+                    return True
+    return False

@@ -23,15 +23,17 @@ from inquiries.models import Inquiry, InquiryView
 from inquiries.phones import phone_display
 from privacy.exports import (
     PRINT_CSS,
+    XLSX_CONTENT_TYPE,
     export_csv,
     export_json,
+    export_xlsx,
     print_css_source,
     subject_export,
 )
 from privacy.forms import SubjectPhoneForm, SubjectRequestAddForm, SubjectRequestChangeForm
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.services import inquiries_block, inquiries_destroy, inquiries_unblock
-from staff.admin_site import ReadOnlyAdmin
+from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
 Kind = SubjectRequest.Kind
 
@@ -39,12 +41,13 @@ FIND = "find"
 EXPORT_HTML = "export_html"
 EXPORT_JSON = "export_json"
 EXPORT_CSV = "export_csv"
+EXPORT_XLSX = "export_xlsx"
 BLOCK = "block"
 UNBLOCK = "unblock"
 DELETE = "delete"  # the confirmation step
 DELETE_CONFIRMED = "delete_confirmed"
 
-EXPORTS = {EXPORT_HTML, EXPORT_JSON, EXPORT_CSV}
+EXPORTS = {EXPORT_HTML, EXPORT_JSON, EXPORT_CSV, EXPORT_XLSX}
 ERASURE = {DELETE, DELETE_CONFIRMED}
 # What an open request of each kind allows besides the exports (any kind: a copy of what
 # is held is part of every answer, and is taken before an erasure).
@@ -59,6 +62,7 @@ ACTION_PERMISSIONS = {
     EXPORT_HTML: "inquiries.export_inquiry",
     EXPORT_JSON: "inquiries.export_inquiry",
     EXPORT_CSV: "inquiries.export_inquiry",
+    EXPORT_XLSX: "inquiries.export_inquiry",
     BLOCK: "inquiries.block_inquiry",
     UNBLOCK: "inquiries.block_inquiry",
     DELETE: "privacy.change_subjectrequest",
@@ -101,7 +105,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(SubjectRequest)
-class SubjectRequestAdmin(admin.ModelAdmin):
+class SubjectRequestAdmin(StaffModelAdmin):
     """The register: open requests first, the nearest deadline on top; never deleted."""
 
     add_form = SubjectRequestAddForm
@@ -324,6 +328,11 @@ class SubjectRequestAdmin(admin.ModelAdmin):
         export = self._export(request, subject_request, phone, "CSV")
         response = HttpResponse(export_csv(export), content_type="text/csv; charset=utf-8")
         return self._attachment(response, subject_request, "csv")
+
+    def _act_export_xlsx(self, request, subject_request, form, phone):
+        export = self._export(request, subject_request, phone, "XLSX")
+        response = HttpResponse(export_xlsx(export), content_type=XLSX_CONTENT_TYPE)
+        return self._attachment(response, subject_request, "xlsx")
 
     # --- blocking -----------------------------------------------------------------------
 

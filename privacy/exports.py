@@ -1,8 +1,10 @@
 """Everything held about one phone number, for an information request (clause 10).
 
-One plain structure built from the inquiries, written out three ways: a printable page,
-JSON, and CSV. The CSV is safe to open in a spreadsheet: a cell that a spreadsheet would
-read as a formula is prefixed with a quote (OWASP "CSV injection").
+One plain structure built from the inquiries, written out four ways: a printable page,
+JSON, CSV and a spreadsheet (.xlsx). Both tables are safe to open in a spreadsheet
+(OWASP "CSV injection"): the .xlsx holds text cells only, never a formula, and in the
+CSV every field is quoted and a quote is put before anything a spreadsheet would run,
+wherever it may start a cell: Excel in Russian or Kazakh splits on ";", not ",".
 
 These are answers to the data subject; they are built in memory for one response and
 never stored, logged or cached.
@@ -14,13 +16,20 @@ import datetime
 import hashlib
 import io
 import json
+import re
 
+import xlsxwriter
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 # A spreadsheet reads a cell starting with one of these as a formula (or a DDE call).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Where a cell may start inside a field, for a spreadsheet that splits the line on another
+# separator than ours: after a comma, semicolon, tab or line break (spaces and quotes
+# before the trigger do not stop it).
+FORMULA_AFTER_SEPARATOR = re.compile(r"(?<=[,;\t\r\n])(?=[\s\"]*[=+\-@])")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 CSV_COLUMNS = [
     "reference",
@@ -165,16 +174,18 @@ def export_json(export):
 
 
 def csv_safe(value):
-    """A cell a spreadsheet shows as text, never runs: formula triggers get a leading quote."""
+    """A field a spreadsheet shows as text, never runs: a quote before each formula trigger
+    that may start a cell, at the field's start or after a separator inside it."""
     if value is None:
         return ""
-    text = str(_plain(value))
+    text = FORMULA_AFTER_SEPARATOR.sub("'", str(_plain(value)))
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
 
 
-def _csv_row(record):
+def _table_row(record):
+    """One inquiry as the tables' columns, plain values (None where nothing is held)."""
     consent = record["consent"]
     flat = {
         **record,
@@ -187,14 +198,34 @@ def _csv_row(record):
             f"{view['username']} {_plain(view['opened_at'])}" for view in record["opened_by"]
         ),
     }
-    return [csv_safe(flat[column]) for column in CSV_COLUMNS]
+    return [_plain(flat[column]) for column in CSV_COLUMNS]
 
 
 def export_csv(export):
     """One row per inquiry, UTF-8 with a byte order mark so spreadsheets read Cyrillic."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    # Quoted, a field is one cell in a spreadsheet that splits on ",".
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for record in export["inquiries"]:
-        writer.writerow(_csv_row(record))
+        writer.writerow([csv_safe(value) for value in _table_row(record)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_xlsx(export):
+    """The CSV's table as a spreadsheet whose cells are all text: nothing in it runs."""
+    out = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    with xlsxwriter.Workbook(out, options) as book:
+        sheet = book.add_worksheet()
+        rows = [CSV_COLUMNS, *(_table_row(record) for record in export["inquiries"])]
+        for row_number, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if value is not None:
+                    sheet.write_string(row_number, column, str(value))
+    return out.getvalue()

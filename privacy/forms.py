@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inquiries.phones import phone_to_e164
+from inquiries.phones import contains_phone_number, phone_to_e164
 from privacy.hashing import phone_hash
 from privacy.models import SubjectRequest
 from qarat.privacy_logging import mask_phone_numbers
@@ -74,8 +74,9 @@ class SubjectRequestChangeForm(forms.ModelForm):
 
     def clean_closing_note(self):
         note = self.cleaned_data["closing_note"]
-        # The register outlives the inquiries: it must not keep the number in clear.
-        if mask_phone_numbers(note) != note:
+        # The register outlives the inquiries: it must not keep the number in clear, in
+        # whatever way it was written down.
+        if contains_phone_number(note) or mask_phone_numbers(note) != note:
             raise forms.ValidationError(
                 _("Write the note without the phone number: the register must not keep it.")
             )

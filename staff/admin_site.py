@@ -1,10 +1,72 @@
+import datetime
+import functools
+
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from staff.otp import is_verified, password_change_pending, redirect_to_next_step
+
+
+class StrictChangeListMixin:
+    """A list filtered only by what it offers: its filters and its date drill-down.
+
+    Django's admin lets any lookup on the model's own fields through the query string, so
+    a staff member could filter by a field the role is not shown (and read it by
+    bisection), or send a regex or a date the database rejects with a 500. Here whatever
+    the filters and the drill-down did not consume, and any bad value, is an
+    IncorrectLookupParameters: the admin answers with the list's "?e=1" page.
+    """
+
+    def get_filters(self, request):
+        drill_down = self._check_date_hierarchy(self.get_filters_params())
+        filters = super().get_filters(request)
+        remaining = filters[2]
+        if drill_down:
+            # The drill-down turns year, month and day into these two bounds.
+            remaining = {key: value for key, value in remaining.items() if key not in drill_down}
+        if remaining:
+            raise IncorrectLookupParameters(f"Not a filter of this list: {', '.join(remaining)}")
+        return filters
+
+    def _check_date_hierarchy(self, params):
+        """The bounds the drill-down will add, once its year, month and day make a date."""
+        if not self.date_hierarchy or f"{self.date_hierarchy}__year" not in params:
+            return set()
+        parts = [
+            params.get(f"{self.date_hierarchy}__{part}", ["1"])[-1]
+            for part in ("year", "month", "day")
+        ]
+        try:
+            year, month, day = (int(part) for part in parts)
+            datetime.date(year, month, day)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+        # The bounds reach a day (or a year) past the date, and UTC a day before it.
+        if not datetime.MINYEAR < year < datetime.MAXYEAR:
+            raise IncorrectLookupParameters(f"Year out of range: {year}")
+        return {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+
+
+@functools.cache
+def strict_changelist(changelist_class):
+    if issubclass(changelist_class, StrictChangeListMixin):
+        return changelist_class
+    return type(changelist_class.__name__, (StrictChangeListMixin, changelist_class), {})
+
+
+class StrictListsMixin:
+    """Mixed into every admin of the site (`StaffAdminSite.register`): see StrictChangeListMixin."""
+
+    def get_changelist(self, request, **kwargs):
+        return strict_changelist(super().get_changelist(request, **kwargs))
+
+
+class StaffModelAdmin(StrictListsMixin, admin.ModelAdmin):
+    """The base of the project's admins."""
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -25,6 +87,13 @@ class StaffAdminSite(admin.AdminSite):
             return False
         return not settings.ADMIN_REQUIRE_2FA or is_verified(request.user)
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Other apps' admins (accounts, lockouts, devices) get the strict lists too.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, StrictListsMixin):
+            admin_class = type(admin_class.__name__, (StrictListsMixin, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
+
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         if request.method == "GET" and (
@@ -39,7 +108,7 @@ class StaffAdminSite(admin.AdminSite):
         return response
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StaffModelAdmin):
     """Records written by the system: staff with the permission read them, nobody edits."""
 
     show_facets = admin.ShowFacets.NEVER

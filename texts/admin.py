@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from staff.admin_site import StaffModelAdmin
 from texts.models import PublicText
 
 MARKDOWN_HELP = _(
@@ -14,7 +15,7 @@ HEADING_HELP = _("Plain text on one line: formatting is removed.")
 
 
 @admin.register(PublicText)
-class PublicTextAdmin(admin.ModelAdmin):
+class PublicTextAdmin(StaffModelAdmin):
     """The four texts are fixed: staff change them, never add or delete one."""
 
     list_display = ["__str__", "updated_at"]

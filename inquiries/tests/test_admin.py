@@ -359,3 +359,33 @@ def test_privacy_officer_corrects_the_data_with_the_forms_rules(privacy_officer)
     assert (inquiry.name, inquiry.phone) == ("Айгерим Новая", "+77021112233")
     entry = LogEntry.objects.latest("action_time")
     assert "Айгерим" not in entry.change_message and "7021112233" not in entry.change_message
+
+
+# --- Filtering only by what the list offers ----------------------------------------------
+
+
+@pytest.mark.parametrize("guess", ["b", "x"])
+def test_operators_cannot_read_the_legal_hold_reason_through_a_lookup(operator, guess):
+    make_inquiry(legal_hold_reason="bankruptcy case 12-345")
+    response = operator.get(LIST, {"legal_hold_reason__startswith": guess})
+    # Refused whatever the guess: the unfiltered list, nothing to tell "b" from "x".
+    assert response.status_code == 302
+    assert response.url == f"{LIST}?e=1"
+    page = operator.get(response.url).content.decode()
+    assert len(result_rows(page)) == 1
+    assert "bankruptcy" not in page
+
+
+def test_the_offered_filters_and_date_drill_down_still_filter(operator):
+    this_year = make_inquiry()
+    last_year = make_inquiry(status=Inquiry.Status.PROCESSED)
+    Inquiry.objects.filter(pk=last_year.pk).update(
+        created_at=this_year.created_at.replace(year=this_year.created_at.year - 1)
+    )
+    for query, shown in [
+        ({"status__exact": "processed"}, last_year),
+        ({"created_at__year": str(this_year.created_at.year)}, this_year),
+    ]:
+        page = operator.get(LIST, query).content.decode()
+        assert shown.reference in page
+        assert len(result_rows(page)) == 1

@@ -5,6 +5,7 @@ import io
 import json
 import re
 import uuid
+import zipfile
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -62,9 +63,17 @@ def subject(privacy_officer):
         ("+77015551234", "'+77015551234"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-        ("\t=cmd", "'\t=cmd"),
-        ("\r=cmd", "'\r=cmd"),
+        ("\t=cmd", "'\t'=cmd"),
+        ("\r=cmd", "'\r'=cmd"),
         (INJECTION, "'" + INJECTION),
+        # A spreadsheet that splits on another separator starts a cell inside the field.
+        ("a;=cmd|' /C calc'!A0;b", "a;'=cmd|' /C calc'!A0;b"),
+        ("a,+1", "a,'+1"),
+        ("a\t-1", "a\t'-1"),
+        ("a\n@SUM(A1)", "a\n'@SUM(A1)"),
+        ("a; =1", "a;' =1"),
+        ('a;"=1"', 'a;\'"=1"'),
+        ("2-123/2026, page 4", "2-123/2026, page 4"),
         ("Канарейка Тестовая", "Канарейка Тестовая"),
         ("a=b", "a=b"),
         ("", ""),
@@ -74,6 +83,87 @@ def subject(privacy_officer):
 )
 def test_csv_cells_that_a_spreadsheet_would_run_get_a_leading_quote(value, cell):
     assert csv_safe(value) == cell
+
+
+# Visitor-typed text that a spreadsheet splitting on "," ";" or tab would run.
+HOSTILE_TEXTS = [
+    "a;=cmd|' /C calc'!A0;b",
+    "a,=1+1,b",
+    "a\t+1\tb",
+    "line\n-1\r\n@SUM(A1)",
+    "x; @SUM(A1:A2)",
+    'q";"=1";"',
+    "=2+2",
+]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_no_csv_cell_runs_a_formula_whatever_separator_the_spreadsheet_splits_on(
+    privacy_officer, delimiter
+):
+    subject_request = make_request("information")
+    for text in HOSTILE_TEXTS:
+        make_inquiry(name=text, message=text, note=text, legal_hold_reason=text)
+    content = act(privacy_officer, subject_request, "export_csv").content.decode("utf-8")
+    rows = list(csv.reader(io.StringIO(content[1:], newline=""), delimiter=delimiter))
+    assert len(rows) > len(HOSTILE_TEXTS)
+    for row in rows:
+        for cell in row:
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")), cell
+
+
+def test_csv_fields_are_all_quoted_and_read_back_whole(privacy_officer):
+    subject_request = make_request("information")
+    make_inquiry(message="a;=cmd|' /C calc'!A0;b")
+    content = act(privacy_officer, subject_request, "export_csv").content.decode("utf-8")
+    header, row = csv.reader(io.StringIO(content[1:]))
+    assert all(line.startswith('"') for line in content[1:].splitlines())
+    assert dict(zip(header, row, strict=True))["message"] == "a;'=cmd|' /C calc'!A0;b"
+
+
+# --- The spreadsheet ----------------------------------------------------------------------
+
+
+def read_xlsx(response):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [list(row) for row in book.active.iter_rows()]
+
+
+def test_xlsx_export_holds_everything_as_text_and_no_formula(privacy_officer, subject):
+    subject_request, first, second, other = subject
+    make_inquiry(message=HOSTILE_TEXTS[0], note="+7 is a prefix")
+    response = act(privacy_officer, subject_request, "export_xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="request-{subject_request.pk}-data.xlsx"'
+    )
+    header, *rows = read_xlsx(response)
+    assert [cell.value for cell in header] == CSV_COLUMNS
+    assert len(rows) == 3
+    for row in [header, *rows]:
+        for cell in row:
+            assert cell.data_type in ("s", "n"), (cell.coordinate, cell.data_type)
+            assert cell.value is None or isinstance(cell.value, str), cell.value
+    records = {
+        row[0].value: {h.value: c.value for h, c in zip(header, row, strict=True)} for row in rows
+    }
+    one, two = records[first.reference], records[second.reference]
+    # Text cells are never run: the values are exactly what is held, with no quote added.
+    assert one["name"] == CANARY_NAME
+    assert one["phone"] == CANARY_PHONE
+    assert one["message"] == INJECTION
+    assert one["note"] == "-2 called back, no answer"
+    assert two["legal_hold_reason"] == "@court 2-123/2026"
+    assert HOSTILE_TEXTS[0] in {record["message"] for record in records.values()}
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        for name in sheets:
+            assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+    assert "Другой Человек" not in str(records)
 
 
 def test_the_print_stylesheet_hash_is_its_csp_source():
@@ -183,11 +273,20 @@ def test_printable_page_holds_everything_and_needs_no_other_host(privacy_officer
     assert "'unsafe-inline'" not in style_src
 
 
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        ("export_html", "HTML"),
+        ("export_json", "JSON"),
+        ("export_csv", "CSV"),
+        ("export_xlsx", "XLSX"),
+    ],
+)
 def test_an_export_is_recorded_as_opening_each_inquiry_and_in_the_admin_log(
-    privacy_officer, subject
+    privacy_officer, subject, action, label
 ):
     subject_request, first, second, other = subject
-    act(privacy_officer, subject_request, "export_json")
+    act(privacy_officer, subject_request, action)
     opened = InquiryView.objects.filter(username=privacy_officer.user.username)
     assert sorted(view.inquiry_id for view in opened) == sorted([first.pk, second.pk])
     subject_request.refresh_from_db()
@@ -199,7 +298,7 @@ def test_an_export_is_recorded_as_opening_each_inquiry_and_in_the_admin_log(
             "Exported as %(format)s: %(count)d inquiry.",
             "Exported as %(format)s: %(count)d inquiries.",
             2,
-        ) % {"format": "JSON", "count": 2}
+        ) % {"format": label, "count": 2}
     assert entry.change_message == expected
 
 
@@ -208,6 +307,8 @@ def test_an_export_when_nothing_is_held_says_so(privacy_officer):
     data = json.loads(act(privacy_officer, subject_request, "export_json").content)
     assert data["inquiries"] == []
     header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
+    assert rows == []
+    header, *rows = read_xlsx(act(privacy_officer, subject_request, "export_xlsx"))
     assert rows == []
     page = act(privacy_officer, subject_request, "export_html").content.decode()
     assert 'class="no-inquiries"' in page
@@ -225,3 +326,19 @@ def test_export_queries_do_not_grow_with_the_inquiries(privacy_officer):
         response = act(privacy_officer, subject_request, "export_json")
     assert len(json.loads(response.content)["inquiries"]) == 6
     assert len(six) == len(one)
+
+
+def test_every_export_needs_the_export_permission(privacy_officer, subject):
+    from django.contrib.auth.models import Permission
+
+    from privacy.admin import EXPORTS
+
+    subject_request = subject[0]
+    officer = privacy_officer.user
+    officer.user_permissions.add(*Group.objects.get(name="Privacy officers").permissions.all())
+    officer.groups.clear()
+    officer.user_permissions.remove(Permission.objects.get(codename="export_inquiry"))
+    assert {"export_html", "export_json", "export_csv", "export_xlsx"} <= EXPORTS
+    for action in sorted(EXPORTS):
+        assert act(privacy_officer, subject_request, action).status_code == 403, action
+    assert not InquiryView.objects.filter(username=officer.username).exists()

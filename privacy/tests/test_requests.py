@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django import forms
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages.storage.base import BaseStorage
 from django.contrib.sessions.models import Session
@@ -198,7 +199,7 @@ def test_status_and_kind_filters(privacy_officer):
     deletion = make_request("deletion")
     information = make_request("information")
     SubjectRequest.objects.filter(pk=information.pk).update(status="done")
-    listed = privacy_officer.get(REGISTER, {"kind": "deletion"}).context["cl"].result_list
+    listed = privacy_officer.get(REGISTER, {"kind__exact": "deletion"}).context["cl"].result_list
     assert [r.pk for r in listed] == [deletion.pk]
     listed = privacy_officer.get(REGISTER, {"status__exact": "done"}).context["cl"].result_list
     assert [r.pk for r in listed] == [information.pk]
@@ -243,6 +244,82 @@ def test_a_closing_note_with_a_phone_number_is_refused(privacy_officer, note):
     assert "closing_note" in response.context["adminform"].form.errors
     subject_request.refresh_from_db()
     assert (subject_request.status, subject_request.closing_note) == ("open", "")
+
+
+# The same number in every way a hand may write it down.
+PHONE_STYLES = [
+    "8/701/555/01/99",
+    "8.701.555.01.99",
+    "8_701_555_01_99",
+    "8\\701\\555\\01\\99",
+    "+7 (701) 555-01-99",
+    "+7/701/555/01/99",
+    "87015550199",
+    "8 701 5550199",
+    "8-701-555-01-99",
+    "7015550199",
+    "\uff18\uff17\uff10\uff11\uff15\uff15\uff15\uff10\uff11\uff19\uff19",  # full width
+    "+49 30 1234567",
+]
+
+
+def register_text_fields(client):
+    """(url, form, field name) of every text a staff member types into the register.
+
+    The register (the privacy app's records) outlives the inquiries it concerns.
+    """
+    from django.apps import apps
+    from django.contrib import admin
+
+    subject_request = make_request("information")
+    DestructionRecord.objects.create(basis="deletion", actor="x", request=subject_request)
+    found = []
+    for model in apps.get_app_config("privacy").get_models():
+        if model not in admin.site._registry:
+            continue
+        for record in model.objects.all()[:1]:
+            url = f"/admin/privacy/{model._meta.model_name}/{record.pk}/change/"
+            form = client.get(url).context["adminform"].form
+            for name, field in form.fields.items():
+                if isinstance(field, forms.CharField) and not isinstance(field, forms.ChoiceField):
+                    found.append((url, form, name))
+    return found
+
+
+@pytest.mark.parametrize("role", ["privacy_officer", "verified_admin_client"])
+@pytest.mark.parametrize("typed", PHONE_STYLES)
+def test_every_text_typed_into_the_register_refuses_a_phone_number_in_any_style(
+    request, role, typed
+):
+    client = request.getfixturevalue(role)
+    fields = register_text_fields(client)
+    assert "closing_note" in {name for url, form, name in fields}
+    for url, form, name in fields:
+        data = {key: form[key].value() or "" for key in form.fields}
+        data[name] = f"Called back on {typed} today."
+        response = client.post(url, data)
+        assert response.status_code == 200, (url, name)
+        assert name in response.context["adminform"].form.errors, (url, name)
+    for subject_request in SubjectRequest.objects.all():
+        assert "555" not in row_text(subject_request)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Done on 12.05.2026 at 10:30, case 2-123/2026, 3 inquiries deleted.",
+        "Refused: identity not confirmed within 5 working days (Art. 16).",
+        "Q-7K3M-9XQ2-HD4P and Q-8M2N-0XQ2-HD4P exported, 2 pages.",
+    ],
+)
+def test_a_closing_note_without_a_phone_number_is_kept(privacy_officer, note):
+    subject_request = make_request("information")
+    response = privacy_officer.post(
+        f"{REGISTER}{subject_request.pk}/change/", {"status": "done", "closing_note": note}
+    )
+    assert response.status_code == 302
+    subject_request.refresh_from_db()
+    assert subject_request.closing_note == note
 
 
 def test_the_change_page_links_to_carrying_out_the_request(privacy_officer):
@@ -615,7 +692,7 @@ def test_no_url_log_entry_message_log_line_or_session_holds_the_number(
     make_inquiry()
     make_inquiry(legal_hold_reason="Court case")
     flows = [
-        ("information", ["find", "export_html", "export_json", "export_csv"]),
+        ("information", ["find", "export_html", "export_json", "export_csv", "export_xlsx"]),
         ("correction", ["find"]),
         ("blocking", ["block", "unblock"]),
         ("deletion", ["delete", "delete_confirmed"]),

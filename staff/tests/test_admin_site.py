@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from staff.admin_site import StaffAdminSite
+from staff.admin_site import StaffAdminSite, StrictListsMixin
 from staff.tests.helpers import log_in, make_staff, token
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,136 @@ def test_a_visitor_who_is_not_staff_gets_no_further_than_the_password(client):
     assert response.status_code == 200  # the form again, with Django's error
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("staff:verify")).status_code == 302
+
+
+# --- Every list accepts only the lookups it offers -----------------------------------------
+
+ROLES = ["verified_admin_client", "operator", "privacy_officer"]
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+# What a list's URL may carry besides its filters: ordering, page, search, show all, ...
+CONTROL_PARAMETERS = {"o", "p", "q", "all", "e", "_facets", "_popup", "_to_field"}
+
+
+def fill_every_list():
+    """One row in each of the project's tables, so that a lookup reaches the database."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from inquiries.models import InquiryView
+    from inquiries.tests.helpers import make_inquiry
+    from privacy.hashing import phone_hash
+    from privacy.models import DestructionRecord, JobRun, SubjectRequest
+
+    user = make_staff("filler")
+    inquiry = make_inquiry(legal_hold_reason="bankruptcy case", note="called", processed_by=user)
+    InquiryView.objects.create(inquiry=inquiry, user=user, username=user.username)
+    subject_request = SubjectRequest.objects.create(
+        kind="information", phone_hash=phone_hash("+77015551234"), phone_last_digits="34"
+    )
+    DestructionRecord.objects.create(basis="deletion", actor="filler", request=subject_request)
+    JobRun.record_success("purge")
+    access = {"user_agent": "ua", "ip_address": "198.51.100.7", "username": "filler"}
+    AccessLog.objects.create(**access, http_accept="*/*", path_info="/admin/login/")
+    AccessFailureLog.objects.create(**access, http_accept="*/*", path_info="/admin/login/")
+    AccessAttempt.objects.create(
+        **access,
+        http_accept="*/*",
+        path_info="/",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    )
+
+
+def hostile_queries(model_admin):
+    """Query strings a staff member can type: unknown and hidden lookups, bad values."""
+    queries = [
+        {"nonexistent__lookup": "1"},
+        {"pk__regex": "("},
+        {"id__in": "1,x"},
+        {"o": "99.-x.1.abc"},
+        {"o": "-"},
+        {"p": "99999999999999999999"},
+        {"p": "-1"},
+        {"all": ""},
+        {"_changelist_filters": "status__exact=new"},
+        {"q": "("},
+        {"q": "a\x00b"},
+        {"e": "1"},
+        {"_facets": "1"},
+        {"_to_field": "password"},
+    ]
+    for field in model_admin.model._meta.concrete_fields:
+        queries += [
+            {f"{field.name}__startswith": "b"},
+            {f"{field.name}__regex": "("},
+            {f"{field.name}__iregex": "["},
+            {f"{field.name}__range": "1"},
+            {field.name: "\x00"},
+        ]
+        if field.is_relation:
+            queries.append({f"{field.name}__password__startswith": "p"})
+        if field.get_internal_type() in ("DateTimeField", "DateField"):
+            queries.append({f"{field.name}__year": "99999999999999999999"})
+    if hierarchy := model_admin.date_hierarchy:
+        year, month, day = (f"{hierarchy}__{part}" for part in ("year", "month", "day"))
+        queries += [
+            {year: "9999", month: "12", day: "31"},
+            {year: "9999", month: "12"},
+            {year: "9999"},
+            {year: "99999999999999999999"},
+            {year: "1", month: "1", day: "1"},
+            {year: "0"},
+            {year: "-1"},
+            {year: "x"},
+            {year: "2025", month: "13"},
+            {year: "2025", month: "2", day: "32"},
+            {year: "2025", month: "\x00"},
+            {month: "5"},
+            {day: "5"},
+        ]
+    return queries
+
+
+def offered_lookups(model_admin, user):
+    """The parameters the list's own filters and date drill-down read."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    changelist = model_admin.get_changelist_instance(request)
+    offered = {name for spec in changelist.filter_specs for name in spec.expected_parameters()}
+    if model_admin.date_hierarchy:
+        offered |= {f"{model_admin.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+    return offered
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_every_list_refuses_lookups_it_does_not_offer_and_bad_values_without_a_500(
+    request, role, model
+):
+    client = request.getfixturevalue(role)
+    client.raise_request_exception = False
+    fill_every_list()
+    model_admin = admin.site._registry[model]
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    if client.get(url).status_code == 403:
+        pytest.skip(f"{role} has no access to this list")
+    offered = offered_lookups(model_admin, client.user) | CONTROL_PARAMETERS
+    failures = []
+    for query in hostile_queries(model_admin):
+        response = client.get(url, query)
+        refused = response.status_code == 400 or (
+            response.status_code == 302 and response.url.endswith("?e=1")
+        )
+        if response.status_code >= 500:
+            failures.append((query, response.status_code))
+        elif not set(query) <= offered and not refused:
+            failures.append((query, f"{response.status_code}: not refused"))
+    assert not failures
+
+
+def test_every_registered_admin_has_the_strict_lists_even_other_apps_admins():
+    assert all(
+        isinstance(model_admin, StrictListsMixin) for model_admin in admin.site._registry.values()
+    )
