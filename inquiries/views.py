@@ -22,6 +22,7 @@ from inquiries.forms import InquiryForm, form_started
 from inquiries.models import Inquiry
 from inquiries.services import inquiry_submit
 from qarat.context_processors import analytics_choice
+from qarat.nul_bytes import nul_checked_by_view
 from staff.network import client_ip_address
 from texts.models import public_texts
 
@@ -119,6 +120,8 @@ def _blank_page(request, key):
     return HttpResponse("".join([values.get(part, part) for part in parts]))
 
 
+# The form says which of these fields holds the NUL, with the visitor's input kept.
+@nul_checked_by_view("name", "phone", "message")
 @sensitive_post_parameters("name", "phone", "message")
 @require_http_methods(["GET", "HEAD", "POST"])
 def inquiry_form(request):

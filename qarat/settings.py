@@ -63,10 +63,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session cookie, the language cookie or the form.
+    "qarat.nul_bytes.RejectMalformedRequests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "qarat.nul_bytes.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -365,6 +366,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "no_personal_data": {"()": "qarat.privacy_logging.NoPersonalData"},
+        "client_errors_are_warnings": {"()": "qarat.client_errors.ClientErrorsAreWarnings"},
+        "server_errors_only": {"()": "qarat.client_errors.ServerErrorsOnly"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
@@ -377,13 +380,13 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["no_personal_data"],
+            "filters": ["client_errors_are_warnings", "no_personal_data"],
             "formatter": LOG_FORMAT,
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "no_personal_data"],
+            "filters": ["require_debug_false", "server_errors_only", "no_personal_data"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
