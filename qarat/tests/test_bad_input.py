@@ -4,13 +4,21 @@ import io
 import logging
 
 import pytest
+from axes.models import AccessAttempt
+from django import forms as django_forms
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import MaxLengthValidator
 from django.test import Client
 
+from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry
 from inquiries.tests.helpers import form_data, make_inquiry
+from staff.forms import TokenForm
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +234,68 @@ def test_what_an_anonymous_client_sends_is_never_mailed_nor_logged_as_an_error(
     assert 400 <= response.status_code < 500
     assert mailed == []
     assert " ERROR " not in site_log.getvalue()
+
+
+# --- Every form field a client can post has a length limit the database accepts -----------
+
+
+def length_limit(field):
+    """The limit a bound form really enforces: its validators', not the attribute."""
+    limits = [v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator)]
+    return min(limits, default=None)
+
+
+def test_every_field_of_the_public_and_login_forms_has_an_enforced_length_limit():
+    user_column = User._meta.get_field("username").max_length
+    attempt_column = AccessAttempt._meta.get_field("username").max_length
+    columns = {
+        **{f.name: f.max_length for f in Inquiry._meta.fields if f.max_length},
+        # As typed ("8 (701) 555-12-34"); what is stored is its E.164 form, which fits.
+        "phone": None,
+        "username": min(user_column, attempt_column),
+    }
+    forms = {
+        "inquiry form": InquiryForm(),
+        "login": (admin.site.login_form or AdminAuthenticationForm)(),
+        "second factor": TokenForm(device=None),
+    }
+    for form_name, form in forms.items():
+        for name, field in form.fields.items():
+            if not isinstance(field, django_forms.CharField):
+                continue
+            limit = length_limit(field)
+            assert limit is not None, f"{form_name}: {name} has no length limit"
+            column = columns.get(name) or limit
+            assert limit <= column, f"{form_name}: {name} exceeds its column"
+
+
+def test_every_admin_form_field_fits_its_column(rf):
+    request = rf.get("/")
+    request.user = User.objects.create_superuser("limits", password="irrelevant-here")
+    for model, model_admin in admin.site._registry.items():
+        form = model_admin.get_form(request)
+        for name, field in form.base_fields.items():
+            try:
+                column = model._meta.get_field(name).max_length
+            except FieldDoesNotExist:
+                continue  # a form-only field (a password's two entries), not stored as sent
+            if isinstance(field, django_forms.CharField) and column:
+                assert length_limit(field) <= column, f"{model.__name__}.{name}"
+
+
+PUBLIC_POSTS = {
+    "/en/": list(form_data()),
+    "/analytics/": ["choice", "next"],
+    "/admin/login/": ["username", "password"],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [(path, field) for path, fields in PUBLIC_POSTS.items() for field in fields]
+)
+def test_an_overlong_value_in_any_posted_field_is_never_a_server_error(path, field, mailed):
+    data = {**form_data(), "username": "u", "password": "p", "choice": "granted"}
+    data[field] = "Щ" * 100_000
+    response = Client(raise_request_exception=False).post(path, data)
+    assert response.status_code < 500
+    assert mailed == []
