@@ -109,12 +109,13 @@ class InquiryForm(forms.Form):
         },
     )
     # The consent version whose text this form links to, and the form's own token.
-    consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Limits far above what the page sends: no field a client posts is unbounded.
+    consent_version = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     # When the form was shown, signed: a submission much faster than a person types is a bot.
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     # Invisible to people (off-screen, no tab stop, hidden from screen readers): bots fill it.
-    website = forms.CharField(required=False)
+    website = forms.CharField(required=False, max_length=MESSAGE_MAX_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,11 +206,11 @@ class InquiryForm(forms.Form):
         if not cleaned.get("consent"):
             return cleaned
         versions = published_versions()
-        shown = self._find_version(versions, cleaned["consent_version"])
+        shown = self._find_version(versions, cleaned.get("consent_version"))
         if shown is None:
             # Published seconds ago, in another worker: this one's copy may not have it yet.
             versions = published_versions(fresh=True)
-            shown = self._find_version(versions, cleaned["consent_version"])
+            shown = self._find_version(versions, cleaned.get("consent_version"))
         if shown is None:
             self.add_error(
                 "consent",

@@ -24,14 +24,12 @@ from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
 from inquiries.rate_limit import submission_slot_reserve
 from inquiries.services import inquiry_submit
 from qarat.context_processors import analytics_choice
+from qarat.nul_bytes import nul_checked_by_view
 from texts.models import public_texts
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "inquiries/form.html"
-
-
-REFERENCE = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 
 
 def _stored_reference(token):
@@ -118,6 +116,8 @@ def _blank_page(request, key):
     return HttpResponse("".join([values.get(part, part) for part in parts]))
 
 
+# The form says which of these fields holds the NUL, with the visitor's input kept.
+@nul_checked_by_view("name", "phone", "message")
 @sensitive_post_parameters("name", "phone", "message")
 @require_http_methods(["GET", "HEAD", "POST"])
 def inquiry_form(request):
@@ -190,8 +190,9 @@ def decoy_reference():
 
 
 def _is_decoy(reference):
+    # The URL's converter has checked the reference's shape (inquiries/urls.py).
     head, _, check = reference.rpartition("-")
-    return bool(REFERENCE.match(reference)) and constant_time_compare(check, _decoy_check(head))
+    return constant_time_compare(check, _decoy_check(head))
 
 
 def thanks(request, reference):
@@ -216,7 +217,7 @@ def thanks(request, reference):
     except DatabaseError as error:
         # Only a stored inquiry is redirected here: say so, even if details must wait.
         logger.error("Receipt not shown: database unavailable (%s).", type(error).__name__)
-        context = {"reference": reference if REFERENCE.match(reference) else ""}
+        context = {"reference": reference}
         return render(request, "inquiries/thanks_unavailable.html", context, status=503)
     return render(request, "inquiries/thanks.html", {"inquiry": inquiry})
 

@@ -1,33 +1,111 @@
-from django.conf import settings
+"""A request with a NUL or a broken encoding anywhere is a bad request (400), nothing worse.
+
+PostgreSQL refuses NUL in text, so a NUL in a cookie (the session key), a search or a form
+field would surface as a server error deep inside a query; Django decodes invalid UTF-8
+into U+FFFD and keeps a bad percent-escape as typed, so such values would be stored or
+looked up garbled. Browsers send neither.
+"""
+
+import re
+from urllib.parse import unquote_to_bytes
+
 from django.http import HttpResponseBadRequest
 
+_BAD_PERCENT_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Django hands on a path's bytes that are not UTF-8 re-escaped ("%FF"); no page of the site
+# has a percent sign in its address, so one there always comes from such bytes.
+_REESCAPED_BYTE = re.compile(r"%[89A-Fa-f][0-9A-Fa-f]")
+_FORM_URLENCODED = "application/x-www-form-urlencoded"
 
-class RejectNulBytesMiddleware:
-    """Answer 400 to a NUL byte in a query parameter, or in any admin form field.
 
-    PostgreSQL refuses NUL in text, which would surface as a server error deep inside a
-    search or a filter. The public form does its own check, so that the visitor sees a
-    clear message next to the field with their input kept.
-    """
+def nul_checked_by_view(*fields):
+    """Let the view answer a NUL in these POST fields itself (with a message by the field)."""
+
+    def decorate(view):
+        view.nul_checked_by_view = frozenset(fields)
+        return view
+
+    return decorate
+
+
+def _wsgi_text_is_bad(value):
+    """A WSGI string (bytes as Latin-1) holding a NUL, or bytes that are not UTF-8."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("latin-1").decode("utf-8")
+    except UnicodeEncodeError:
+        return False  # already text, not bytes from a server
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _urlencoded_is_bad(raw):
+    """A query string or form body with a broken %-escape, or escapes that are not UTF-8."""
+    if isinstance(raw, bytes):
+        raw = raw.decode("latin-1")
+    if _BAD_PERCENT_ESCAPE.search(raw):
+        return True
+    try:
+        unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _has_bad_text(params, *, skip=frozenset(), replaced=False):
+    """NUL in any name or value (U+FFFD too when Django decoded invalid UTF-8 into it)."""
+    bad = ("\x00", "\ufffd") if replaced else ("\x00",)
+    return any(
+        any(c in key for c in bad)
+        or (key not in skip and any(c in str(value) for value in values for c in bad))
+        for key, values in params.lists()
+    )
+
+
+def _headers(meta):
+    return (
+        value
+        for key, value in meta.items()
+        if isinstance(value, str) and (key.startswith("HTTP_") or key.startswith("CONTENT_"))
+    )
+
+
+class RejectMalformedRequests:
+    """400 for a NUL or an invalid encoding in the path, query, headers, cookies or form."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
-        if self._has_nul(request.GET) or (
-            request.method == "POST"
-            and request.path.startswith(self.admin_prefix)
-            and self._has_nul(request.POST)
+        meta = request.META
+        if (
+            "\x00" in request.path_info
+            or _REESCAPED_BYTE.search(request.path_info)
+            or _urlencoded_is_bad(meta.get("QUERY_STRING", ""))
+            or any(_wsgi_text_is_bad(value) for value in _headers(meta))
+            or _has_bad_text(request.GET)
+            or any("\x00" in k + v or "\ufffd" in k + v for k, v in request.COOKIES.items())
         ):
-            return HttpResponseBadRequest(
-                "Invalid characters in the request.", content_type="text/plain; charset=utf-8"
-            )
+            return self.bad_request()
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        multipart = request.content_type == "multipart/form-data"
+        if request.content_type == _FORM_URLENCODED and _urlencoded_is_bad(request.body):
+            return self.bad_request()
+        skip = getattr(view_func, "nul_checked_by_view", frozenset())
+        # Uploaded files' names need no check: Django drops their unprintable characters,
+        # and a part whose headers are not UTF-8.
+        if _has_bad_text(request.POST, skip=skip, replaced=multipart):
+            return self.bad_request()
+        return None
+
     @staticmethod
-    def _has_nul(params):
-        return any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in params.lists()
+    def bad_request():
+        return HttpResponseBadRequest(
+            "Invalid characters in the request.", content_type="text/plain; charset=utf-8"
         )

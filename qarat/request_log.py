@@ -1,14 +1,16 @@
 import logging
 import time
 
+from qarat.privacy_logging import request_route
+
 logger = logging.getLogger("qarat.requests")
 
 
 class RequestLogMiddleware:
-    """One log line per request: method, path without its query string, status, duration.
+    """One log line per request: method, the URL pattern it matched, status, duration.
 
-    No client address, no query string, no body: nothing that could be personal data
-    (a phone-shaped path is masked by the handlers' filter all the same).
+    The pattern ("/thanks/<reference:reference>/"), not the path: a path can carry what a
+    visitor typed. No client address, no query string, no body either.
     """
 
     def __init__(self, get_response):
@@ -18,15 +20,16 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        route = request_route(request)
         logger.info(
             "%s %s %s %sms",
             request.method,
-            request.path,
+            route,
             response.status_code,
             duration_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "route": route,
                 "status": response.status_code,
                 "duration_ms": duration_ms,
             },

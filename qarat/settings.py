@@ -63,10 +63,11 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session cookie, the language cookie or the form.
+    "qarat.nul_bytes.RejectMalformedRequests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "qarat.nul_bytes.RejectNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -368,28 +369,34 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
-# Every handler masks phone numbers; Django's own loggers use these handlers, not its defaults.
+# Every handler keeps personal data out (qarat/privacy_logging.py); Django's own loggers use
+# these handlers, not its defaults.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "mask_phone_numbers": {"()": "qarat.privacy_logging.MaskPhoneNumbers"},
+        "no_personal_data": {"()": "qarat.privacy_logging.NoPersonalData"},
+        "client_errors_are_warnings": {"()": "qarat.client_errors.ClientErrorsAreWarnings"},
+        "server_errors_only": {"()": "qarat.client_errors.ServerErrorsOnly"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "()": "qarat.privacy_logging.PrivateFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "qarat.privacy_logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["mask_phone_numbers"],
+            "filters": ["client_errors_are_warnings", "no_personal_data"],
             "formatter": LOG_FORMAT,
         },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",
-            "filters": ["require_debug_false", "mask_phone_numbers"],
+            "filters": ["require_debug_false", "server_errors_only", "no_personal_data"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -398,7 +405,9 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
-# Error pages and e-mailed reports: no submitted data, query strings or local variables.
+# Error pages and e-mailed reports: the URL pattern, no values the client sent, no
+# exceptions' texts, no local variables.
+DEFAULT_EXCEPTION_REPORTER = "qarat.privacy_logging.NoPersonalDataReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "qarat.privacy_logging.NoPersonalDataReporterFilter"
 # Who gets e-mailed error reports (comma-separated addresses); none by default.
 ADMINS = [("", address) for address in env.list("ERROR_REPORT_EMAILS", default=[])]

@@ -109,6 +109,7 @@ def robots_txt(request):
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             # A receipt's address without its reference: /thanks/, /kk/thanks/, /en/thanks/.
-            lines.append("Disallow: " + reverse("inquiries:thanks", args=["-"]).removesuffix("-/"))
+            receipt = reverse("inquiries:thanks", args=["Q-0000-0000-0000"])
+            lines.append("Disallow: " + receipt.removesuffix("Q-0000-0000-0000/"))
     lines.append("Sitemap: " + request.build_absolute_uri(reverse("sitemap")))
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

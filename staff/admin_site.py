@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from staff.forms import StaffAuthenticationForm
 from staff.otp import is_verified, password_change_pending, redirect_to_next_step
 
 
@@ -81,6 +82,7 @@ class StaffAdminSite(admin.AdminSite):
     site_title = _("QARAT Service — back office")
     # One or two models per role: the list gets the whole width.
     enable_nav_sidebar = False
+    login_form = StaffAuthenticationForm
 
     def has_permission(self, request):
         if not super().has_permission(request) or password_change_pending(request):

@@ -2,11 +2,35 @@ import math
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+# Far beyond any passphrase; bounds the hashing work an anonymous client can ask for.
+PASSWORD_MAX_LENGTH = 1024
+
+
+class StaffAuthenticationForm(AdminAuthenticationForm):
+    """The admin's password step, with the username's length actually checked.
+
+    Django sets the username's max_length after the field is built, so no validator checks
+    it; django-axes would then record an overlong name, which PostgreSQL refuses (a 500).
+    """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        for name, limit in (
+            ("username", self.fields["username"].max_length),
+            ("password", PASSWORD_MAX_LENGTH),
+        ):
+            field = self.fields[name]
+            field.max_length = limit
+            field.widget.attrs["maxlength"] = str(limit)
+            field.validators.append(MaxLengthValidator(limit))
 
 
 class TokenForm(forms.Form):

@@ -1,8 +1,11 @@
+import logging
 import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from consent import models as consent_models
 from consent.models import ConsentVersion
@@ -139,6 +142,27 @@ def test_receipt_links_the_consent_in_the_language_it_was_accepted_in(client):
 
 def test_unknown_reference_has_no_receipt(client):
     assert client.get("/thanks/Q-0000-0000-0000/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("reference", "status"),
+    [
+        # A NUL anywhere in a request is a bad request (qarat/nul_bytes.py).
+        ("%00", 400),
+        ("Q-0000-0000-000%00", 400),
+        ("+77015551234", 404),
+        ("q-abcd-efgh-jkmn", 404),
+        ("Q" * 5000, 404),
+    ],
+)
+def test_a_malformed_reference_is_refused_without_a_query(client, caplog, reference, status):
+    # PostgreSQL refuses a NUL in text: a query would fail, and the receipt would say
+    # "unavailable" (503), log an error and mail the administrators.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/thanks/{reference}/")
+    assert response.status_code == status
+    assert not [q for q in queries if "inquiries_inquiry" in q["sql"]]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_double_click_or_repost_stores_one_inquiry(client):

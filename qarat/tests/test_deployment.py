@@ -247,3 +247,19 @@ def test_healthz_is_unhealthy_while_static_root_holds_no_collected_files(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert b"static files not collected" in response.content
+
+
+def test_docs_nginx_refuses_other_hosts_itself_and_secures_its_own_error_pages():
+    text = (BASE_DIR / "docs" / "deploy.md").read_text()
+    nginx = re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
+    for line in (
+        "server_tokens off;",
+        "listen 80 default_server;",
+        "listen 443 ssl default_server;",
+        "ssl_reject_handshake on;",
+        "return 444;",
+    ):
+        assert line in nginx, line
+    headers = re.findall(r"^\s*add_header (\S+) .*$", nginx, re.M)
+    assert {"Strict-Transport-Security", "Content-Security-Policy"} <= set(headers)
+    assert all(line.endswith("always;") for line in re.findall(r"add_header .*", nginx))

@@ -5,16 +5,18 @@ import logging
 import pytest
 
 from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, form_data
-from qarat.privacy_logging import JsonFormatter, MaskPhoneNumbers
+from qarat.privacy_logging import JsonFormatter, NoPersonalData
 
 pytestmark = pytest.mark.django_db
+
+REFERENCE = "Q-7K3M-9XQ2-HD4P"
 
 
 @pytest.fixture
 def request_log():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(MaskPhoneNumbers())
+    handler.addFilter(NoPersonalData())
     logger = logging.getLogger("qarat.requests")
     logger.addHandler(handler)
     yield stream, handler
@@ -38,10 +40,23 @@ def test_one_line_per_request_without_query_string_or_form_data(client, request_
 def test_json_format_carries_the_request_fields(client, request_log):
     stream, handler = request_log
     handler.setFormatter(JsonFormatter())
-    client.get(f"/thanks/{CANARY_PHONE}/")
+    client.get(f"/en/thanks/{REFERENCE}/")
     entry = json.loads(stream.getvalue().splitlines()[-1])
     assert entry["logger"] == "qarat.requests"
     assert entry["status"] == 404
     assert entry["method"] == "GET"
-    assert CANARY_PHONE not in entry["message"]  # masked before formatting
+    assert entry["route"] == "/en/thanks/<reference:reference>/"
     assert isinstance(entry["duration_ms"], float)
+
+
+@pytest.mark.parametrize("formatter", [None, JsonFormatter()], ids=["text", "json"])
+@pytest.mark.parametrize(
+    "path", [f"/thanks/{CANARY_PHONE}/", f"/en/thanks/{REFERENCE}/", "/Канарейка/", "/%D0%96/"]
+)
+def test_a_request_line_names_the_route_never_the_path(client, request_log, formatter, path):
+    stream, handler = request_log
+    handler.setFormatter(formatter)
+    client.get(path)
+    line = stream.getvalue()
+    for part in (CANARY_PHONE, CANARY_PHONE[2:], REFERENCE, "Канарейка", "Ж", "\\u"):
+        assert part not in line

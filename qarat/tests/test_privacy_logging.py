@@ -1,0 +1,186 @@
+"""Whatever a request carries, and whatever fails, no log line or error e-mail quotes it.
+
+SPEC invariant 2. The canary goes in through every part of a request a client controls
+(path, query, cookie, Referer, form) and into the exception's own text.
+"""
+
+import io
+import json
+import logging
+
+import pytest
+from django.core import mail
+from django.test import Client, RequestFactory
+
+from qarat.privacy_logging import (
+    JsonFormatter,
+    NoPersonalData,
+    NoPersonalDataReporterFilter,
+    PrivateFormatter,
+)
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "Zyxcanary"
+# +7 701 555 01 99 in the forms it can be typed, sent or stored in.
+PHONE_FORMS = ("7015550199", "701 555 01 99", "701+555+01+99", "701 555 0199", "701+555+0199")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
+
+def assert_clean(text, where):
+    for canary in (CANARY, *PHONE_FORMS):
+        assert canary not in text, f"{canary!r} found in {where}:\n{text}"
+
+
+@pytest.fixture(params=["text", "json"])
+def console(request):
+    """What the site's console handler writes, in both LOG_FORMATs, at every level."""
+    handler = next(
+        h for h in logging.getLogger("django").handlers if type(h) is logging.StreamHandler
+    )
+    stream = io.StringIO()
+    old_stream, old_formatter = handler.setStream(stream), handler.formatter
+    handler.setFormatter(
+        JsonFormatter() if request.param == "json" else PrivateFormatter(TEXT_FORMAT)
+    )
+    loggers = [logging.getLogger(name) for name in ("", "django", "qarat.requests")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    yield stream
+    handler.setStream(old_stream)
+    handler.setFormatter(old_formatter)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def html_reports(monkeypatch):
+    """The administrators' handler also sends the HTML alternative of each report."""
+    handler = next(h for h in logging.getLogger("django").handlers if hasattr(h, "include_html"))
+    monkeypatch.setattr(handler, "include_html", True)
+
+
+@pytest.mark.urls("qarat.tests.error_urls")
+def test_a_server_error_report_and_its_log_lines_quote_nothing_the_client_sent(
+    settings, console, html_reports
+):
+    settings.ADMINS = [("Admin", "admin@example.kz")]
+    visitor = Client(raise_request_exception=False)
+    visitor.cookies["tracker"] = f"{CANARY}-cookie-87015550199"
+    response = visitor.post(
+        f"/fail/{CANARY}-path/+77015550199/?q={CANARY}+Qwerty+%2B7+701+555+01+99",
+        {"name": f"{CANARY}-form", "phone": "8 701 555 01 99"},
+        HTTP_REFERER=f"https://example.kz/?q={CANARY}-referer+87015550199",
+        # What gunicorn and other servers add: the URL as the client sent it.
+        RAW_URI=f"/fail/{CANARY}-raw/?q=87015550199",
+        REQUEST_URI=f"/fail/{CANARY}-request-uri/?q=87015550199",
+    )
+
+    assert response.status_code == 500
+    assert_clean(response.content.decode(), "the error page")
+    [report] = mail.outbox
+    assert "RuntimeError" in report.body and "/fail/" in report.body  # still a useful report
+    assert_clean(report.subject, "the report's subject")
+    assert_clean(report.body, "the report's text")
+    [(html, _mimetype)] = report.alternatives
+    assert "RuntimeError" in html
+    assert_clean(html, "the report's HTML")
+    log = console.getvalue()
+    assert "RuntimeError" in log and "Internal Server Error" in log
+    assert_clean(log, "the log output")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "QUERY_STRING",
+        "RAW_URI",
+        "REQUEST_URI",
+        "PATH_INFO",
+        "HTTP_REFERER",
+        "HTTP_COOKIE",
+        "HTTP_USER_AGENT",
+        "REMOTE_ADDR",
+        "HTTP_X_FORWARDED_FOR",
+        "HTTP_X_ORIGINAL_URL",
+    ],
+)
+def test_the_report_withholds_every_request_header_that_can_carry_a_value(key):
+    request = RequestFactory().get("/", **{key: f"{CANARY} 87015550199"})
+    meta = NoPersonalDataReporterFilter().get_safe_request_meta(request)
+    assert meta[key] == NoPersonalDataReporterFilter.cleansed_substitute
+
+
+def test_the_report_keeps_the_technical_request_headers():
+    request = RequestFactory().get("/", HTTP_ACCEPT_LANGUAGE="kk")
+    meta = NoPersonalDataReporterFilter().get_safe_request_meta(request)
+    assert meta["REQUEST_METHOD"] == "GET"
+    assert meta["HTTP_ACCEPT_LANGUAGE"] == "kk"
+
+
+def log_an_error(handler):
+    logger = logging.getLogger("qarat.tests.privacy")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise ValueError(f"duplicate key (name, phone)=({CANARY}, +7 701 555 01 99)")
+        except ValueError:
+            try:
+                raise KeyError(f"while handling {CANARY}") from None
+            except KeyError as error:
+                raise RuntimeError(f"storing {CANARY} failed") from error
+    except RuntimeError:
+        logger.exception("Storing failed for %s", "8 701 555 01 99", extra={"path": "/7015550199"})
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+
+
+@pytest.mark.parametrize(
+    "formatter",
+    [logging.Formatter(TEXT_FORMAT), PrivateFormatter(TEXT_FORMAT), JsonFormatter()],
+    ids=["plain", "text", "json"],
+)
+def test_the_filter_withholds_exception_texts_and_masks_phones_whatever_the_formatter(formatter):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(NoPersonalData())
+    handler.setFormatter(formatter)
+    log_an_error(handler)
+    text = stream.getvalue()
+    assert "RuntimeError" in text and "KeyError" in text and "Storing failed for [phone]" in text
+    assert_clean(text, "the log line")
+
+
+@pytest.mark.parametrize(
+    "formatter", [PrivateFormatter(TEXT_FORMAT), JsonFormatter()], ids=["text", "json"]
+)
+def test_the_formatters_withhold_exception_texts_and_mask_phones_without_the_filter(formatter):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    log_an_error(handler)
+    text = stream.getvalue()
+    assert "RuntimeError" in text and "[phone]" in text
+    assert_clean(text, "the log line")
+
+
+def test_every_field_of_a_json_line_is_masked():
+    record = logging.makeLogRecord(
+        {
+            "msg": "call %s",
+            "args": ("87015550199",),
+            "method": "GET +7 701 555 01 99",
+            "route": "/thanks/+77015550199/",
+            "status": 200,
+            "duration_ms": 1.5,
+        }
+    )
+    NoPersonalData().filter(record)
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "call [phone]"
+    assert entry["route"] == "/thanks/[phone]/"
+    assert entry["method"] == "GET [phone]"
+    assert_clean(json.dumps(entry), "the JSON line")
