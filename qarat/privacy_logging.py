@@ -94,6 +94,15 @@ class NoPersonalData(logging.Filter):
             # path, escaped or not.
             record.args = tuple(self._route_for_path(arg, request) for arg in record.args)
         message = record.getMessage()
+        exception = record.exc_info[1] if record.exc_info else None
+        if (record.name or "").startswith("django.security.") or (
+            exception is not None and message == str(exception)
+        ):
+            # The message is the exception's text, which quotes what the client sent (a
+            # field name, a host, a value): the logger and the type say what happened.
+            kind = type(exception).__name__ if exception is not None else "Refused"
+            message = record.msg = f"{kind}: {WITHHELD}"
+            record.args = ()
         masked = mask_phone_numbers(message)
         if masked != message:
             record.msg, record.args = masked, ()

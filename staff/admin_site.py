@@ -1,15 +1,19 @@
 import datetime
 import functools
+import logging
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import HttpResponseBadRequest
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from staff.forms import StaffAuthenticationForm
 from staff.otp import is_verified, password_change_pending, redirect_to_next_step
+
+logger = logging.getLogger(__name__)
 
 
 class StrictChangeListMixin:
@@ -88,6 +92,25 @@ class StaffAdminSite(admin.AdminSite):
         if not super().has_permission(request) or password_change_pending(request):
             return False
         return not settings.ADMIN_REQUIRE_2FA or is_verified(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page; a number no database integer holds is a bad request.
+
+        A form or list given such a number as an id (a choice, a filter) makes SQLite raise
+        OverflowError where PostgreSQL finds nothing: it is the staff member's input that
+        is wrong, not the server.
+        """
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def guarded(request, *args, **kwargs):
+            try:
+                return inner(request, *args, **kwargs)
+            except OverflowError:
+                logger.warning("Admin request refused: a number out of range.")
+                return HttpResponseBadRequest(_("A number in the request is out of range."))
+
+        return guarded
 
     def register(self, model_or_iterable, admin_class=None, **options):
         # Other apps' admins (accounts, lockouts, devices) get the strict lists too.

@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client, RequestFactory
 
 from qarat.privacy_logging import (
+    WITHHELD,
     JsonFormatter,
     NoPersonalData,
     NoPersonalDataReporterFilter,
@@ -184,3 +185,31 @@ def test_every_field_of_a_json_line_is_masked():
     assert entry["route"] == "/thanks/[phone]/"
     assert entry["method"] == "GET [phone]"
     assert_clean(json.dumps(entry), "the JSON line")
+
+
+@pytest.mark.parametrize(
+    ("logger", "message", "exception"),
+    [
+        # Django logs a SuspiciousOperation's own text, which quotes what the client sent.
+        (
+            "django.security.DisallowedModelAdminToField",
+            None,
+            "The field Zyxcanary cannot be referenced.",
+        ),
+        ("django.security.DisallowedHost", "Invalid HTTP_HOST header: 'Zyxcanary.example'.", None),
+        ("django.request", None, "Zyxcanary is not a valid value"),
+    ],
+)
+def test_a_log_line_made_of_an_exceptions_text_withholds_that_text(logger, message, exception):
+    error = ValueError(exception) if exception else None
+    record = logging.makeLogRecord(
+        {
+            "name": logger,
+            "msg": message or exception,
+            "args": (),
+            "exc_info": (ValueError, error, None) if error else None,
+        }
+    )
+    NoPersonalData().filter(record)
+    assert "Zyxcanary" not in record.getMessage()
+    assert WITHHELD in record.getMessage()
