@@ -338,6 +338,18 @@ def test_newer_minor_version_keeps_the_consent_to_the_text_that_was_shown(
     assert inquiry.consent_sha256 == ConsentVersion.objects.get(number=1).sha256_en
 
 
+def test_a_refused_form_keeps_linking_the_minor_version_the_visitor_ticked(
+    client, django_capture_on_commit_callbacks
+):
+    """Shown again for a bad phone, the form still offers the text the visitor read."""
+    with django_capture_on_commit_callbacks(execute=True):
+        make_draft(significant=False, text_en="Consent v2, typo fixed").publish()
+    page = client.post("/en/", form_data(consent_version="1", phone="12")).content.decode()
+    assert hidden_value(page, "consent_version") == "1"
+    assert 'href="/en/consent/1/"' in page and 'href="/en/consent/2/"' not in page
+    assert "checked" in re.search(r'<input type="checkbox"[^>]*>', page).group(0)
+
+
 def test_publishing_shows_the_new_version_on_the_form_at_once(
     client, django_capture_on_commit_callbacks
 ):

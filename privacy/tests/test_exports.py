@@ -1,5 +1,6 @@
 import base64
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -8,6 +9,7 @@ import uuid
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.db import connection
@@ -228,7 +230,15 @@ def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     assert data["phone"] == CANARY_PHONE
     assert data["request"]["id"] == subject_request.pk
     assert data["request"]["kind"] == "information"
-    assert data["controller"]["bin"] == "210740014147"
+    # Who holds the data and how to reach them (Art. 24), and as of when.
+    assert data["controller"] == {
+        "name": settings.OPERATOR["name"]["ru"],
+        "bin": "210740014147",
+        "address": settings.OPERATOR["address"]["ru"],
+        "privacy_email": "a_kassenov@mail.ru",
+    }
+    exported = datetime.datetime.fromisoformat(data["exported_at"])
+    assert abs(exported - timezone.now()) < datetime.timedelta(minutes=1)
     by_reference = {record["reference"]: record for record in data["inquiries"]}
     assert set(by_reference) == {first.reference, second.reference}
     one = by_reference[first.reference]
