@@ -80,13 +80,21 @@ def test_backups_kept_as_long_as_the_retention_are_refused(settings, keep):
 # --- The whole story on a database of its own (PostgreSQL in CI's second run) -----------
 
 
-def manage(env, *args, code=None):
+def attempt(env, *args):
+    """manage.py with these arguments, its exit status and output kept (no exception)."""
     command = [sys.executable, "manage.py", *args]
-    if code is not None:
-        command += ["--no-imports", "-c", code]
     return subprocess.run(
-        command, cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True, timeout=180
-    ).stdout
+        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def manage(env, *args, code=None):
+    """manage.py's output; CalledProcessError if it fails."""
+    if code is not None:
+        args = (*args, "--no-imports", "-c", code)
+    result = attempt(env, *args)
+    result.check_returncode()
+    return result.stdout
 
 
 @pytest.fixture
@@ -232,14 +240,7 @@ def test_a_restore_without_its_journal_is_refused_unless_accepted(own_database):
     manage(env, "shell", code=ERASE)
     (backups / "destructions.jsonl").unlink()
 
-    refused = subprocess.run(
-        [sys.executable, "manage.py", "restore_database", str(backup), "--yes"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    refused = attempt(env, "restore_database", str(backup), "--yes")
     assert refused.returncode != 0
     assert "Restore refused, nothing was changed" in refused.stderr
     assert "--without-journal" in refused.stderr
@@ -265,14 +266,7 @@ def test_a_restore_with_a_pg_restore_newer_than_the_server_is_refused(own_databa
     (fake / "pg_restore").chmod(0o755)
     env = {**env, "PATH": f"{fake}:{env['PATH']}"}
     manage(env, "shell", code=ERASE)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "restore_database", str(backup), "--yes"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = attempt(env, "restore_database", str(backup), "--yes")
     if env["DATABASE_URL"].startswith("sqlite"):
         # SQLite restores with its own backup API: no client to compare.
         assert result.returncode == 0, result.stderr
@@ -297,20 +291,8 @@ def test_the_client_major_version_is_read_from_its_version_line(text, major):
 
 def test_a_missing_backup_file_is_refused_before_anything_changes(own_database):
     env, _backups = own_database
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "restore_database",
-            "/nonexistent/qarat.dump",
-            "--yes",
-            "--without-journal",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = attempt(
+        env, "restore_database", "/nonexistent/qarat.dump", "--yes", "--without-journal"
     )
     assert result.returncode != 0
     assert "there is no backup file /nonexistent/qarat.dump" in result.stderr
@@ -318,13 +300,6 @@ def test_a_missing_backup_file_is_refused_before_anything_changes(own_database):
 
 def test_restore_asks_for_confirmation(own_database):
     env, _backups = own_database
-    result = subprocess.run(
-        [sys.executable, "manage.py", "restore_database", "nothing.dump"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = attempt(env, "restore_database", "nothing.dump")
     assert result.returncode != 0
     assert "--yes" in result.stderr
