@@ -128,7 +128,7 @@ class InquiryForm(forms.Form):
                 if not isinstance(v, validators.ProhibitNullCharactersValidator)
             ]
         for name in ("name", "phone", "message"):
-            # Metrica never records what is typed here (PRIVACY-NOTES.md).
+            # Metrica's Webvisor never records keystrokes in a field with this class.
             self.fields[name].widget.attrs["class"] = "ym-disable-keys"
         if not self.is_bound:
             self.initial.setdefault("token", str(uuid.uuid4()))

@@ -1,27 +1,7 @@
 """The staff e-mail about a new inquiry: its reference and a link to its admin page, nothing else.
 
-Why so little: the e-mail provider is a third party that the consent does not name (clause 7),
-so the visitor's name, phone and message never go into an e-mail, a log line or a logged error.
-
-How a notification goes out, and why it is never lost and never holds up a submission:
-
-- `inquiry_submit()` calls `notification_dispatch()` once the inquiry is committed. It sends
-  from a daemon thread (setting `INQUIRY_NOTIFY_IN_BACKGROUND`, default True; tests turn it
-  off to send inline), so the visitor's POST never waits for the mail server. The thread
-  uses, and closes, its own database connection.
-- `notification_send()` first claims the row with a conditional UPDATE (not yet sent, and no
-  claim younger than `CLAIM_EXPIRY`), so the thread and the cron command never both send it.
-  Each SMTP step is bounded by `EMAIL_TIMEOUT`. Success sets `notified_at`; a failure drops
-  the claim, is logged with the reference only, and leaves the notification pending.
-- `notifications_send_pending()`, run by the `send_pending_notifications` command from cron,
-  sends what is still pending: failed sends, and claims older than `CLAIM_EXPIRY`, which a
-  sender left when it died between claim and send (worker restart, crash). A sender that died
-  after sending but before marking makes the notification go out twice: twice, never zero times.
-- With `INQUIRY_NOTIFY_EMAILS` empty nothing is sent and nothing is marked: `notified_at`
-  means "sent", and an empty list in production is most likely a configuration mistake, after
-  whose repair the staff should hear of the inquiries that came in meanwhile. To start with a
-  long backlog skipped, mark it first in `manage.py shell`:
-  `Inquiry.objects.filter(notified_at__isnull=True).update(notified_at=timezone.now())`.
+The e-mail provider is a third party the consent does not name (clause 7), so no name, phone
+or message goes into it. How it is never lost and never sent twice: docs/notifications.md.
 """
 
 import enum

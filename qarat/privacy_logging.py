@@ -1,4 +1,5 @@
-"""Keeping personal data out of logs and error reports (SPEC invariant 2).
+"""Keeping personal data out of logs and error reports: an inquiry's name, phone and message
+live in its row and nowhere else.
 
 Views never log form data, but a log record or an error report may still quote something
 the client sent (a path, a search, a cookie) or an exception's text (which can quote a

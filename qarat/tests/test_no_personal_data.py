@@ -1,7 +1,7 @@
 """A canary name and phone sent through every path appear in the inquiry rows and nowhere else.
 
-SPEC invariant 2: not in log output, e-mails (notifications and error reports), URLs,
-cache keys or admin log entries.
+Not in log output, e-mails (notifications and error reports), URLs, cache keys or admin
+log entries.
 """
 
 import pytest

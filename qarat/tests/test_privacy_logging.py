@@ -1,6 +1,6 @@
 """Whatever a request carries, and whatever fails, no log line or error e-mail quotes it.
 
-SPEC invariant 2. The canary goes in through every part of a request a client controls
+The canary goes in through every part of a request a client controls
 (path, query, cookie, Referer, form) and into the exception's own text.
 """
 
