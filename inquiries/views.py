@@ -1,16 +1,9 @@
 import logging
-import re
-import secrets
-import uuid
 from types import SimpleNamespace
 
-from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
-from django.dispatch import receiver
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
@@ -19,17 +12,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from consent.models import current_version
-from inquiries.forms import InquiryForm, form_started
+from inquiries.blank_page import TEMPLATE, blank_page, blank_page_variant
+from inquiries.forms import InquiryForm
 from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
 from inquiries.rate_limit import submission_slot_reserve
 from inquiries.services import inquiry_submit
-from qarat.context_processors import analytics_choice
 from qarat.nul_bytes import nul_checked_by_view
-from texts.models import public_texts
 
 logger = logging.getLogger(__name__)
-
-TEMPLATE = "inquiries/form.html"
 
 
 def _stored_reference(token):
@@ -64,68 +54,16 @@ def _database_unavailable(request, form, error):
     )
 
 
-# The blank form is most of the site's traffic, and rendering it through the template
-# engine costs several times more than everything else in the request. So each worker
-# renders it once per variant, with stand-ins for the three values that differ on every
-# request (the CSRF token, the form's token, its signed start time), and fills those in.
-# Every input of the page must be in `_blank_page_key()`: a test renders each variant
-# both ways and compares.
-_SLOTS = {name: f"slot-{secrets.token_hex(8)}-{name}" for name in ("csrf", "token", "started")}
-_SPLIT = re.compile("(" + "|".join(_SLOTS.values()) + ")")
-_blank_pages = {}
-BLANK_PAGES_MAX = 64
-
-
-@receiver(setting_changed)
-def _forget_blank_pages(**kwargs):
-    # Settings only change in tests (override_settings); the page shows several of them.
-    _blank_pages.clear()
-
-
-def _blank_page_key(request):
-    version = current_version()
-    if request.GET or version is None:
-        return None
-    language = get_language()
-    return (
-        request.get_host(),
-        request.scheme,
-        request.path,
-        language,
-        version.pk,
-        analytics_choice(request),
-        tuple(public_texts(language).values()),
-    )
-
-
-def _blank_page(request, key):
-    parts = _blank_pages.get(key)
-    if parts is None:
-        form = InquiryForm(initial={"token": _SLOTS["token"], "started": _SLOTS["started"]})
-        context = {"form": form, "csrf_token": _SLOTS["csrf"]}
-        parts = _SPLIT.split(render_to_string(TEMPLATE, context, request))
-        if len(_blank_pages) >= BLANK_PAGES_MAX:
-            _blank_pages.clear()
-        _blank_pages[key] = parts
-    token = str(uuid.uuid4())
-    values = {
-        _SLOTS["csrf"]: get_token(request),
-        _SLOTS["token"]: token,
-        _SLOTS["started"]: form_started(token),
-    }
-    return HttpResponse("".join([values.get(part, part) for part in parts]))
-
-
 # The form says which of these fields holds the NUL, with the visitor's input kept.
 @nul_checked_by_view("name", "phone", "message")
 @sensitive_post_parameters("name", "phone", "message")
 @require_http_methods(["GET", "HEAD", "POST"])
 def inquiry_form(request):
     if request.method != "POST":
-        key = _blank_page_key(request)
-        if key is None:
+        variant = blank_page_variant(request)
+        if variant is None:
             return render(request, TEMPLATE, {"form": InquiryForm()})
-        return _blank_page(request, key)
+        return blank_page(request, variant)
     form = InquiryForm(request.POST)
     if form.is_honeypot_filled:
         # A bot filled the invisible field: nothing is stored, but it gets what a person

@@ -1,4 +1,4 @@
-"""The blank form page is rendered once per variant in each worker (inquiries.views):
+"""The blank form page is rendered once per variant in each worker (inquiries.blank_page):
 whatever a visitor sees from that copy must be exactly what a fresh rendering would show,
 with their own CSRF token, form token and start time.
 """
@@ -7,9 +7,12 @@ import re
 import time
 
 import pytest
+from django.template import Context, RequestContext
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
 
 from consent.tests.helpers import make_draft
-from inquiries import views
+from inquiries import blank_page
 from inquiries.forms import form_started_at
 from inquiries.tests.helpers import form_data
 from qarat.context_processors import analytics_cookie_name
@@ -31,7 +34,7 @@ def normalized(response):
 def copy_then_fresh(client, path, **headers):
     """The page as served from the worker's copy, and as rendered from scratch."""
     copied = client.get(path, **headers)
-    views._blank_pages.clear()
+    blank_page._pages.clear()
     fresh = client.get(path, **headers)
     return normalized(copied), normalized(fresh)
 
@@ -40,7 +43,7 @@ def copy_then_fresh(client, path, **headers):
 def warm(client, db):
     for path in ("/", "/kk/", "/en/"):
         client.get(path)
-    assert views._blank_pages, "the first visit keeps a copy"
+    assert blank_page._pages, "the first visit keeps a copy"
     return client
 
 
@@ -93,7 +96,7 @@ def test_each_visit_gets_its_own_tokens_and_start_time(client, db):
     client.cookies.clear()
     response = client.get("/")
     second = response.content.decode()
-    assert len(views._blank_pages) == 1, "the second visit was served from the copy"
+    assert len(blank_page._pages) == 1, "the second visit was served from the copy"
     assert hidden(first, "token") != hidden(second, "token")
     assert hidden(first, "csrfmiddlewaretoken") != hidden(second, "csrfmiddlewaretoken")
     started = form_started_at(hidden(second, "started"), hidden(second, "token"))
@@ -119,11 +122,51 @@ def test_the_form_served_from_the_copy_can_be_sent(client, db):
 def test_a_query_string_is_rendered_each_time_and_not_kept(client, db):
     page = client.get("/?utm_source=leaflet").content.decode()
     assert "/en/?utm_source=leaflet" in page, "the language links keep the query"
-    assert views._blank_pages == {}
+    assert blank_page._pages == {}
 
 
 def test_the_copies_are_bounded(client, db, settings):
     settings.ALLOWED_HOSTS = [".example.kz"]
-    for number in range(views.BLANK_PAGES_MAX + 10):
+    for number in range(blank_page.PAGES_MAX + 10):
         assert client.get("/", HTTP_HOST=f"h{number}.example.kz").status_code == 200
-    assert 0 < len(views._blank_pages) <= views.BLANK_PAGES_MAX
+    assert 0 < len(blank_page._pages) <= blank_page.PAGES_MAX
+
+
+class RecordingContext(Context):
+    """A template context that notes every name the template asks for and does not find."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = set()
+
+    def __getitem__(self, key):
+        try:
+            return super().__getitem__(key)
+        except KeyError:
+            self.missing.add(key)
+            raise
+
+
+@pytest.mark.parametrize(("path", "language"), [("/", "ru"), ("/kk/", "kk"), ("/en/", "en")])
+def test_the_blank_page_reads_nothing_of_a_visit_outside_its_own_context(
+    client, path, language, db, django_user_model
+):
+    """The copy is served to everyone: the template may not read the visitor's account,
+    messages, session or request, only what blank_page_context() gives it."""
+    request = client.get(path).wsgi_request  # a real request, through every middleware
+    request.user = django_user_model(username="somebody")  # a visitor with an account
+    with translation.override(language):
+        context = RecordingContext(blank_page.blank_page_context(request))
+        explicit = get_template(blank_page.TEMPLATE).template.render(context)
+        per_visit = RequestContext(request, {})
+        with per_visit.bind_template(get_template(blank_page.TEMPLATE).template):
+            visit_names = set(per_visit.flatten())
+        full = render_to_string(
+            blank_page.TEMPLATE,
+            {"form": context["form"], "csrf_token": blank_page.SLOTS["csrf"]},
+            request,
+        )
+    only_in_a_visit = visit_names - set(blank_page.blank_page_context(request))
+    assert {"user", "messages", "request", "perms"} <= only_in_a_visit
+    assert context.missing & only_in_a_visit == set()
+    assert explicit == full
