@@ -28,6 +28,8 @@ def analytics(request):
         # Asked once, until the visitor answers; the tag only after an explicit "yes".
         "ask": bool(counter) and choice is None,
         "tag": bool(counter) and choice == ANALYTICS_GRANTED,
+        # Where the banner's answer returns to: this page.
+        "next": request.get_full_path(),
     }
 
 

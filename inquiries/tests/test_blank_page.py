@@ -147,12 +147,14 @@ class RecordingContext(Context):
             raise
 
 
+@pytest.mark.parametrize("counter", ["", "12345678"])
 @pytest.mark.parametrize(("path", "language"), [("/", "ru"), ("/kk/", "kk"), ("/en/", "en")])
 def test_the_blank_page_reads_nothing_of_a_visit_outside_its_own_context(
-    client, path, language, db, django_user_model
+    client, path, language, counter, settings, db, django_user_model
 ):
     """The copy is served to everyone: the template may not read the visitor's account,
     messages, session or request, only what blank_page_context() gives it."""
+    settings.YANDEX_METRIKA_ID = counter  # with a counter, the banner is on the page too
     request = client.get(path).wsgi_request  # a real request, through every middleware
     request.user = django_user_model(username="somebody")  # a visitor with an account
     with translation.override(language):
