@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class QaratConfig(AppConfig):
-    """The project itself: its deployment commands (wait_for_database)."""
+    """The project itself: the scheduler of every periodic job, and wait_for_database."""
 
     name = "qarat"
     verbose_name = "QARAT"

@@ -15,7 +15,7 @@ import yaml
 from django.core.management import get_commands
 from django.test import Client
 
-from privacy.scheduler import default_jobs
+from qarat.scheduler import default_jobs
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -19,7 +19,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from privacy.scheduler import default_jobs, jobs_due
+from qarat.scheduler import default_jobs, jobs_due
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from privacy.models import JobRun
-from privacy.scheduler import Job, default_jobs, jobs_due
+from qarat.scheduler import Job, default_jobs, jobs_due
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,7 @@ def test_a_scheduler_started_late_catches_up_at_once():
 
 @pytest.mark.django_db
 def test_one_pass_runs_the_due_jobs_and_survives_a_failing_one(monkeypatch, caplog):
-    from privacy.management.commands import run_scheduler
+    from qarat.management.commands import run_scheduler
 
     ran = []
 
@@ -164,7 +164,7 @@ def test_a_sigterm_while_waiting_for_the_database_stops_the_scheduler(tmp_path):
 
 @pytest.mark.django_db
 def test_a_sigterm_during_a_job_lets_it_finish_and_starts_no_other(monkeypatch):
-    from privacy.management.commands import run_scheduler
+    from qarat.management.commands import run_scheduler
 
     events = []
 
