@@ -8,7 +8,13 @@ from django.core import signing, validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consent.models import current_version, published_versions
+from consent.acceptance import (
+    RECONSENT,
+    UNKNOWN_VERSION,
+    consent_check,
+    consent_version_to_show,
+)
+from consent.models import current_version
 from inquiries.phones import phone_to_e164
 
 NAME_MAX_LENGTH = 100
@@ -56,6 +62,16 @@ def form_started_at(value, token):
     return at if signed_token == token else None
 
 
+CONSENT_MESSAGES = {
+    UNKNOWN_VERSION: _(
+        "We could not tell which consent text this form showed. "
+        "Please read the text linked below and tick the box again."
+    ),
+    RECONSENT: _(
+        "The consent text has changed since this page was opened. "
+        "Please read the new version linked below and tick the box again."
+    ),
+}
 STARTED_MESSAGES = {
     "too_fast": _("That was very quick. Please check what you typed and press “Send” again."),
     "expired": _(
@@ -205,53 +221,20 @@ class InquiryForm(forms.Form):
             self._restart()
         if not cleaned.get("consent"):
             return cleaned
-        versions = published_versions()
-        shown = self._find_version(versions, cleaned.get("consent_version"))
-        if shown is None:
-            # Published seconds ago, in another worker: this one's copy may not have it yet.
-            versions = published_versions(fresh=True)
-            shown = self._find_version(versions, cleaned.get("consent_version"))
-        if shown is None:
-            self.add_error(
-                "consent",
-                ValidationError(
-                    _(
-                        "We could not tell which consent text this form showed. "
-                        "Please read the text linked below and tick the box again."
-                    ),
-                    code="unknown_version",
-                ),
-            )
-        elif shown.is_superseded_significantly(versions):
-            self.add_error(
-                "consent",
-                ValidationError(
-                    _(
-                        "The consent text has changed since this page was opened. "
-                        "Please read the new version linked below and tick the box again."
-                    ),
-                    code="reconsent",
-                ),
-            )
+        shown, problem = consent_check(cleaned.get("consent_version"))
+        if problem:
+            self.add_error("consent", ValidationError(CONSENT_MESSAGES[problem], code=problem))
         else:
             self.accepted_version = shown
         return cleaned
-
-    @staticmethod
-    def _find_version(versions, number):
-        return next((v for v in versions if str(v.number) == number), None)
 
     @property
     def shown_version(self):
         """The consent version the page links to: the one being accepted, else the current."""
         if self.is_bound and self.is_valid():
             return self.accepted_version
-        if self.is_bound and self.data.get("consent_version") and "consent" not in self.errors:
-            submitted = self.data.get("consent_version")
-            versions = published_versions()
-            shown = self._find_version(versions, submitted)
-            if shown and not shown.is_superseded_significantly(versions):
-                return shown
+        if self.is_bound and "consent" not in self.errors:
+            return consent_version_to_show(self.data.get("consent_version"))
         return current_version()
 
     @property
