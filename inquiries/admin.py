@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
 from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
-from inquiries.phones import phone_display, phone_search_prefixes, phone_to_e164
+from inquiries.phones import PhoneField, phone_display, phone_search_prefixes
 from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
@@ -26,20 +26,14 @@ from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 class InquiryAdminForm(forms.ModelForm):
     """A privacy officer's correction keeps the rules of the public form."""
 
+    phone = PhoneField(label=_("phone"))
+
     class Meta:
         model = Inquiry
         fields = ["name", "phone", "message", "status", "note", "legal_hold_reason"]
 
     def clean_name(self):
         return InquiryForm.clean_name_value(self.cleaned_data["name"])
-
-    def clean_phone(self):
-        e164 = phone_to_e164(self.cleaned_data["phone"])
-        if e164 is None:
-            raise forms.ValidationError(
-                _("This does not look like a phone number. Example: 8 701 123 45 67.")
-            )
-        return e164
 
     def clean_message(self):
         message = self.cleaned_data["message"]

@@ -15,10 +15,9 @@ from consent.acceptance import (
     consent_version_to_show,
 )
 from consent.models import current_version
-from inquiries.phones import phone_to_e164
+from inquiries.phones import PhoneField
 
 NAME_MAX_LENGTH = 100
-PHONE_MAX_LENGTH = 32
 MESSAGE_MAX_LENGTH = 2000
 
 STARTED_SALT = "inquiries.form.started"
@@ -94,16 +93,13 @@ class InquiryForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        max_length=PHONE_MAX_LENGTH,
+    phone = PhoneField(
         help_text=_("For example: 8 701 123 45 67"),
         validators=[_reject(CONTROL_CHARACTERS)],
         error_messages={
             "required": _("Please enter a phone number so that we can call you back."),
             "max_length": _("This is too long for a phone number."),
         },
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     message = forms.CharField(
         label=_("Message (optional)"),
@@ -164,15 +160,6 @@ class InquiryForm(forms.Form):
                 code="control_characters",
             )
         return name
-
-    def clean_phone(self):
-        e164 = phone_to_e164(self.cleaned_data["phone"])
-        if e164 is None:
-            raise ValidationError(
-                _("This does not look like a phone number. Example: 8 701 123 45 67."),
-                code="invalid_phone",
-            )
-        return e164
 
     def clean_consent(self):
         # Only the value our own checkbox sends counts as ticked ("off", "no", ... do not).

@@ -3,12 +3,15 @@
 import re
 
 import phonenumbers
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REGION = "KZ"
 COUNTRY_CODE = "7"
 # What a phone search may contain besides digits.
 PHONE_PUNCTUATION = re.compile(r"^[\d\s()+\-.]+$")
 MIN_SEARCH_DIGITS = 3
+PHONE_MAX_LENGTH = 32
 
 
 def phone_to_e164(raw, *, region=DEFAULT_REGION):
@@ -20,6 +23,33 @@ def phone_to_e164(raw, *, region=DEFAULT_REGION):
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PhoneField(forms.CharField):
+    """A phone number typed in any usual way ("8 701 123 45 67", "+7 (701) 123-45-67"),
+    cleaned to its E.164 form ("+77011234567"): the one rule of every form that takes one."""
+
+    default_error_messages = {
+        "invalid_phone": _("This does not look like a phone number. Example: 8 701 123 45 67."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", PHONE_MAX_LENGTH)
+        kwargs.setdefault("label", _("Phone number"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        e164 = phone_to_e164(value)
+        if e164 is None:
+            raise forms.ValidationError(self.error_messages["invalid_phone"], code="invalid_phone")
+        return e164
 
 
 def phone_display(e164):

@@ -7,29 +7,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inquiries.phones import contains_phone_number, phone_to_e164
+from inquiries.phones import PhoneField, contains_phone_number
 from privacy.hashing import phone_hash
 from privacy.models import SubjectRequest
 from qarat.privacy_logging import mask_phone_numbers
 
-NOT_A_PHONE = _("This does not look like a phone number. Example: 8 701 123 45 67.")
 # A request may be registered a few minutes "early" when the clocks disagree, not later.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-def clean_phone(raw):
-    e164 = phone_to_e164(raw or "")
-    if e164 is None:
-        raise forms.ValidationError(NOT_A_PHONE, code="not_a_phone")
-    return e164
+class RegisterPhoneField(PhoneField):
+    """A data subject's number, typed by staff: not remembered by the browser."""
 
-
-class PhoneField(forms.CharField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("label", _("Phone number"))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"})
+        )
         super().__init__(**kwargs)
-        self.widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
 
 
 class SubjectRequestAddForm(forms.ModelForm):
@@ -38,7 +32,7 @@ class SubjectRequestAddForm(forms.ModelForm):
     Only its keyed hash and last two digits are stored; the number itself is not.
     """
 
-    phone = PhoneField(
+    phone = RegisterPhoneField(
         help_text=_(
             "In any format, e.g. 8 701 123 45 67. Not stored: only a keyed hash and the "
             "last two digits are kept."
@@ -48,9 +42,6 @@ class SubjectRequestAddForm(forms.ModelForm):
     class Meta:
         model = SubjectRequest
         fields = ["kind", "received_at"]
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data["phone"])
 
     def clean_received_at(self):
         received_at = self.cleaned_data["received_at"]
@@ -95,14 +86,14 @@ class SubjectRequestChangeForm(forms.ModelForm):
 class SubjectPhoneForm(forms.Form):
     """The number typed again on the request's page: it must be the request's number."""
 
-    phone = PhoneField()
+    phone = RegisterPhoneField()
 
     def __init__(self, *args, subject_request, **kwargs):
         self.subject_request = subject_request
         super().__init__(*args, **kwargs)
 
     def clean_phone(self):
-        e164 = clean_phone(self.cleaned_data["phone"])
+        e164 = self.cleaned_data["phone"]
         if not hmac.compare_digest(phone_hash(e164), self.subject_request.phone_hash):
             raise forms.ValidationError(
                 _("This number is not the one of the request."), code="other_number"
