@@ -17,7 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
-from inquiries.models import Inquiry, InquiryQuerySet, InquiryView
+from inquiries.models import (
+    REFERENCE_PATTERN,
+    Inquiry,
+    InquiryQuerySet,
+    InquiryView,
+    count_capped,
+)
 from inquiries.phones import PhoneField, phone_display, phone_search_prefixes
 from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
@@ -47,17 +53,15 @@ class InquiryAdminForm(forms.ModelForm):
         return " ".join(self.cleaned_data["legal_hold_reason"].split())
 
 
-REFERENCE_PATTERN = re.compile(r"^Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+REFERENCE = re.compile(rf"^{REFERENCE_PATTERN}$")
 
 
 class CappedCountPaginator(Paginator):
-    """Counts at most LIMIT rows, so a page of a table of millions never counts them all."""
-
-    LIMIT = 10_000
+    """Counts a capped number of rows, so a page of a table of millions never counts them all."""
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: self.LIMIT].count()
+        return count_capped(self.object_list)
 
 
 def _periods(first, last, kind):
@@ -235,7 +239,7 @@ class InquiryAdmin(StaffModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if REFERENCE_PATTERN.match(term.upper()):
+        if REFERENCE.match(term.upper()):
             return queryset.filter(reference=term.upper()), False
         prefixes = phone_search_prefixes(term)
         if prefixes:

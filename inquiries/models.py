@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read out on the phone.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# What a reference looks like, as URLs and searches recognise it.
+REFERENCE_PATTERN = r"Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"
 
 
 def new_reference():
@@ -15,7 +17,13 @@ def new_reference():
     return f"Q-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+# Counts shown to staff stop here: a table of millions is never counted whole.
 WAITING_COUNT_LIMIT = 10_000
+
+
+def count_capped(queryset, limit=WAITING_COUNT_LIMIT):
+    """Count up to `limit` + 1 rows: a bounded cost however large the table grows."""
+    return queryset.order_by()[: limit + 1].count()
 
 
 class InquiryQuerySet(models.QuerySet):
@@ -23,8 +31,7 @@ class InquiryQuerySet(models.QuerySet):
         return self.filter(status=Inquiry.Status.NEW, blocked_at__isnull=True)
 
     def count_capped(self, limit=WAITING_COUNT_LIMIT):
-        """Count up to `limit` rows: a bounded cost however large the table grows."""
-        return self.order_by()[: limit + 1].count()
+        return count_capped(self, limit)
 
     def mark_processed(self, *, by, now=None):
         """Record who processed these inquiries and when; returns how many changed."""

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from inquiries import views
+from inquiries.models import REFERENCE_PATTERN
 
 
 class ReferenceConverter:
@@ -10,7 +11,7 @@ class ReferenceConverter:
     never reaches the database, where it would fail as an error and not as "not found".
     """
 
-    regex = r"Q-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"
+    regex = REFERENCE_PATTERN
 
     def to_python(self, value):
         return value
