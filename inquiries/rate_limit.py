@@ -6,7 +6,7 @@ lives in the shared cache (Redis in production) and is changed only with `incr`/
 which are atomic there. django-ratelimit, used before, can count but not give a slot
 back, so a refused or failed submission would have used up the visitor's allowance.
 
-The client is the address the trusted proxies saw (staff/network.py); an IPv6 client is
+The client is the address the trusted proxies saw (qarat/network.py); an IPv6 client is
 its /64, which one subscriber usually holds whole. The key is a keyed hash of it: an
 unkeyed hash of an IPv4 address is undone by hashing all four billion of them.
 """
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
-from staff.network import client_ip_address
+from qarat.network import client_ip_address
 
 RATE = re.compile(r"^(?P<count>\d+)/(?P<multiple>\d*)(?P<unit>[smhd])$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -216,7 +216,7 @@ AXES_RESET_ON_SUCCESS = True
 # Attempts during a lock are refused unrecorded, so the lock ends when the page says, and
 # someone behind the same address cannot keep a colleague locked out by trying on.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "staff.network.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "qarat.network.client_ip_address"
 # Days the address and browser of each staff login and failed attempt are kept
 # (purge_login_records deletes older ones daily); never shorter than a lockout.
 STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)

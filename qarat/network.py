@@ -1,4 +1,4 @@
-"""The client address a login attempt is counted against (django-axes)."""
+"""The client address that the login lockout (django-axes) and the rate limit count."""
 
 import ipaddress
 

@@ -2,7 +2,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
 
-from staff.network import client_ip_address
+from qarat.network import client_ip_address
 from staff.tests.helpers import log_in, make_staff
 
 PROXY = "127.0.0.1"  # nginx on the same host, as docs/deploy.md sets it up
