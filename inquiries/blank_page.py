@@ -22,7 +22,8 @@ from django.utils.translation import get_language
 
 from consent.models import current_version
 from inquiries.forms import InquiryForm, form_started
-from qarat.context_processors import analytics_choice, site
+from qarat.analytics import analytics_choice
+from qarat.context_processors import site
 from qarat.seo import page_links
 from texts.context_processors import public_texts as public_texts_context
 from texts.models import public_texts

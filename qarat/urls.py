@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from qarat import views
+from qarat import analytics, views
 from qarat.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -23,6 +23,6 @@ urlpatterns += i18n_patterns(
     path("", include("inquiries.urls")),
     path("consent/", include("consent.urls")),
     path("privacy/", include("consent.policy_urls")),
-    path("analytics/", views.analytics_choice, name="analytics-choice"),
+    path("analytics/", analytics.analytics_page, name="analytics-choice"),
     prefix_default_language=False,
 )

@@ -5,22 +5,12 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from qarat.context_processors import (
-    ANALYTICS_DENIED,
-    ANALYTICS_GRANTED,
-    analytics_cookie_name,
-)
-
-ANALYTICS_COOKIE_DAYS = 365
-TEMPLATE = "analytics/settings.html"
 ROOT_FILE_CACHE_SECONDS = 24 * 60 * 60
 PAGE_STYLESHEET = "css/site.css"  # templates/base.html
 
@@ -54,38 +44,6 @@ def healthz(request):
     if problems:
         return HttpResponse("\n".join(problems) + "\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-@never_cache
-@require_http_methods(["GET", "HEAD", "POST"])
-def analytics_choice(request):
-    """The visitor's analytics choice: shown on GET, kept in a first-party cookie on POST.
-
-    Works without JavaScript: the banner on every page and this page post the same form.
-    """
-    # The page's own buttons come back here, to show the choice just made.
-    context = {"next": reverse("analytics-choice"), "analytics_page": True}
-    if request.method != "POST":
-        return render(request, TEMPLATE, context)
-    choice = request.POST.get("choice")
-    if choice not in (ANALYTICS_GRANTED, ANALYTICS_DENIED):
-        return render(request, TEMPLATE, context, status=400)
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("inquiries:form")
-    response = HttpResponseRedirect(next_url, status=303)
-    response.set_cookie(
-        analytics_cookie_name(),
-        choice,
-        max_age=ANALYTICS_COOKIE_DAYS * 24 * 60 * 60,
-        path="/",
-        secure=settings.HTTPS,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
 
 
 @require_safe

@@ -15,7 +15,7 @@ from consent.tests.helpers import make_draft
 from inquiries import blank_page
 from inquiries.forms import form_started_at
 from inquiries.tests.helpers import form_data
-from qarat.context_processors import analytics_cookie_name
+from qarat.analytics import analytics_cookie_name
 from qarat.tests.test_analytics import metrika_tag
 from texts.tests.helpers import set_text
 
