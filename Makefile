@@ -36,13 +36,26 @@ test: lint
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Compile requirements*.txt (every package pinned, with hashes) from requirements*.in, keeping
+# today's versions unless the .in files ask otherwise; UPGRADE=1 takes the newest allowed.
+PIP_TOOLS := .venv-tools/bin/pip-compile
+$(PIP_TOOLS):
+	$(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/python -m pip install --quiet pip-tools==7.6.2
+.PHONY: requirements
+requirements: | $(PIP_TOOLS)
+	$(PIP_TOOLS) --quiet --generate-hashes --strip-extras --no-header --annotation-style=line \
+		$(if $(UPGRADE),--upgrade) --output-file=requirements.txt requirements.in
+	$(PIP_TOOLS) --quiet --generate-hashes --strip-extras --no-header --annotation-style=line \
+		$(if $(UPGRADE),--upgrade) --output-file=requirements-dev.txt requirements-dev.in
+
 # Refresh the translation catalogs after changing texts (needs GNU gettext).
 messages: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=e2e --ignore=*/tests/* --ignore=bench --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache staticfiles
 
 # Benchmark (README, Benchmark): gunicorn with production settings on a fresh PostgreSQL
 # database (created and dropped) and Redis, figures against same-run baselines, about 5
