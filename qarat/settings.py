@@ -103,9 +103,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, without a new Redis client per operation (qarat/cache.py).
-    CACHES["default"]["BACKEND"] = "qarat.cache.RedisCache"
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-redis: one client per server and an atomic incr/decr (the rate limit).
+    # django-environ picks it for redis:// only when it is importable; say so here.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... in one value.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -444,7 +444,7 @@ def test_healthz_answers_503_when_redis_is_unreachable(settings):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
