@@ -336,9 +336,9 @@ SUBJECT_REQUEST_DEADLINE_DAYS = {
     "withdrawal": env.int("REQUEST_DAYS_WITHDRAWAL", default=15),
 }
 
-# How long the published consent versions stay cached in each process. Publishing
-# clears the cache at once; the timeout bounds staleness where the cache is per-process.
-CONSENT_CACHE_SECONDS = env.int("CONSENT_CACHE_SECONDS", default=300)
+# How long the shared cache keeps the published consent versions and the public texts. A
+# change clears them at once; this bounds staleness only where the cache is per-process.
+TEXTS_CACHE_SECONDS = env.int("TEXTS_CACHE_SECONDS", default=300)
 
 # The operator's details shown in the footer, as published in the consent text.
 OPERATOR = {

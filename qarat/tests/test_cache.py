@@ -1,11 +1,15 @@
-"""The shared cache as production runs it: Redis through django-redis."""
+"""The shared cache as production runs it (Redis through django-redis), and the values
+every page reads from it (SharedValue)."""
 
 import threading
 
 import pytest
 import redis
+from django.core.cache import cache
+from django.db import OperationalError
 from django_redis.cache import RedisCache
 
+from qarat.cache import PROCESS_SECONDS, SharedValue
 from qarat.tests.test_settings import run_django
 
 
@@ -108,18 +112,68 @@ def test_concurrent_increments_are_all_counted(redis_cache):
     assert redis_cache.get("burst") == 200
 
 
-def test_a_process_copy_is_reused_for_a_moment_then_read_again(monkeypatch):
+@pytest.fixture
+def clock(monkeypatch):
     from qarat import cache as module
 
     now = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
-    copy = module.ProcessCopy()
-    assert copy.get() is None
-    copy.set(("v1",))
-    now[0] += module.ProcessCopy.SECONDS - 0.01
-    assert copy.get() == ("v1",)
-    now[0] += 0.02
-    assert copy.get() is None, "after SECONDS the shared cache is asked again"
-    copy.set(("v2",))
-    module.ProcessCopy.forget_all()
-    assert copy.get() is None, "the process that changes a value forgets its copy at once"
+    return now
+
+
+def test_a_shared_value_is_reused_by_the_process_for_a_moment_then_read_again(clock):
+    loads = []
+    shared = SharedValue("test:value", lambda: loads.append(1) or len(loads))
+    assert shared.get() == 1
+    cache.set("test:value", 2)  # another process changed it and refilled the cache
+    clock[0] += PROCESS_SECONDS - 0.01
+    assert shared.get() == 1
+    clock[0] += 0.02
+    assert shared.get() == 2, "after PROCESS_SECONDS the shared cache is asked again"
+    assert len(loads) == 1
+
+
+def test_a_change_shows_at_once_in_its_process_and_in_the_others_within_seconds(clock):
+    source = ["v1"]
+    here = SharedValue("test:value", lambda: source[0])
+    elsewhere = SharedValue("test:value", lambda: source[0])  # another worker's
+    assert here.get() == elsewhere.get() == "v1"
+    source[0] = "v2"
+    here.forget()
+    assert here.get() == "v2"
+    assert elsewhere.get() == "v1"
+    clock[0] += PROCESS_SECONDS
+    assert elsewhere.get() == "v2"
+
+
+def test_the_shared_cache_keeps_the_value_for_the_setting(settings, monkeypatch):
+    settings.TEXTS_CACHE_SECONDS = 123
+    timeouts = []
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: timeouts.append(timeout))
+    SharedValue("test:value", lambda: "v").get()
+    assert timeouts == [123]
+
+
+def test_while_the_database_is_down_the_last_value_read_is_kept(clock):
+    source = ["v1"]
+
+    def load():
+        if source[0] is None:
+            raise OperationalError("connection refused")
+        return source[0]
+
+    shared = SharedValue("test:value", load)
+    assert shared.get() == "v1"
+    source[0] = None
+    shared.forget()
+    assert shared.get() == "v1"
+    clock[0] += PROCESS_SECONDS
+    assert shared.get(fresh=True) == "v1"
+    source[0] = "v2"
+    clock[0] += PROCESS_SECONDS
+    assert shared.get() == "v2", "the database is asked again once it is back"
+
+    never_read = SharedValue("test:other", load)
+    source[0] = None
+    with pytest.raises(OperationalError):
+        never_read.get()
