@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from qarat.cache import ProcessCopy
+from qarat.cache import SharedValue
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +18,10 @@ def _empty_cache():
     # The published consent versions and public texts are cached (in the shared cache and
     # in each process for a moment); a test that publishes or edits must not leak.
     cache.clear()
-    ProcessCopy.forget_all()
+    SharedValue.forget_all()
     yield
     cache.clear()
-    ProcessCopy.forget_all()
+    SharedValue.forget_all()
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qarat.cache import ProcessCopy
+from qarat.cache import SharedValue
 
 CACHE_KEY = "consent:published:v1"
 
@@ -179,41 +178,28 @@ class ConsentVersion(models.Model):
         return self
 
 
-# The versions this process last read: the form still shows while the database is down.
-_last_known = None
-_copy = ProcessCopy()
+def _load_published_versions():
+    return tuple(
+        PublishedVersion(
+            pk=v.pk,
+            number=v.number,
+            published_on=v.published_on,
+            significant=v.significant,
+            sha256={code: v.sha256(code) for code, _name in settings.LANGUAGES},
+        )
+        for v in ConsentVersion.objects.published().order_by("number")
+    )
+
+
+_published = SharedValue(CACHE_KEY, _load_published_versions)
 
 
 def published_versions(*, fresh=False):
     """All published versions, oldest first; cached, so showing the form needs no query.
 
-    `fresh` skips this process's copy, which may be up to ProcessCopy.SECONDS old.
+    `fresh` skips this process's copy, up to qarat.cache.PROCESS_SECONDS old.
     """
-    global _last_known
-    versions = None if fresh else _copy.get()
-    if versions is not None:
-        return versions
-    versions = cache.get(CACHE_KEY)
-    if versions is None:
-        try:
-            versions = tuple(
-                PublishedVersion(
-                    pk=v.pk,
-                    number=v.number,
-                    published_on=v.published_on,
-                    significant=v.significant,
-                    sha256={code: v.sha256(code) for code, _name in settings.LANGUAGES},
-                )
-                for v in ConsentVersion.objects.published().order_by("number")
-            )
-        except DatabaseError:
-            if _last_known is None:
-                raise
-            return _last_known
-        cache.set(CACHE_KEY, versions, settings.CONSENT_CACHE_SECONDS)
-    _last_known = versions
-    _copy.set(versions)
-    return versions
+    return _published.get(fresh=fresh)
 
 
 def current_version():
@@ -222,5 +208,4 @@ def current_version():
 
 
 def forget_published_versions():
-    cache.delete(CACHE_KEY)
-    _copy.forget()
+    _published.forget()

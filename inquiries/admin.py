@@ -229,11 +229,12 @@ class InquiryAdmin(StaffModelAdmin):
         return format_html('<a href="{0}">{0}</a>', url)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # ModelAdmin.get_queryset(), started from TriageQuerySet instead of the manager's.
+        queryset = TriageQuerySet(self.model).order_by(*self.get_ordering(request))
         if not self._may(request, "see_blocked"):
             # Blocked at the data subject's request: gone from operators' lists and searches.
             queryset = queryset.not_blocked()
-        return TriageQuerySet(model=queryset.model, query=queryset.query, using=queryset.db)
+        return queryset
 
     # --- search: phone prefix on the index, reference exact, else name --------------------
 

@@ -6,13 +6,14 @@ the session, a message, a log line or an admin log entry. The register itself ke
 hash and the last two digits, so it may outlive the inquiries it concerns.
 """
 
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Value, When
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext, ngettext
@@ -219,6 +220,16 @@ class SubjectRequestAdmin(StaffModelAdmin):
     def may_act(request):
         return request.user.has_perms(ACT_PERMISSIONS)
 
+    def _does_not_exist_redirect(self, request, object_id):
+        # What Django's own views do, but back to the register rather than the admin index.
+        message = gettext("There is no request with ID “%(key)s”; it may have been deleted.")
+        self.message_user(request, message % {"key": unquote(object_id)}, messages.WARNING)
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+            current_app=self.admin_site.name,
+        )
+        return HttpResponseRedirect(url)
+
     @method_decorator(sensitive_post_parameters("phone"))
     def act_view(self, request, object_id):
         """Type the number, see its inquiries, run the request's actions (POST only)."""
@@ -226,7 +237,7 @@ class SubjectRequestAdmin(StaffModelAdmin):
             raise PermissionDenied
         subject_request = self.get_object(request, unquote(object_id))
         if subject_request is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._does_not_exist_redirect(request, object_id)
         if request.method != "POST":
             form = SubjectPhoneForm(subject_request=subject_request)
             return self._render_act(request, subject_request, form=form)
@@ -303,6 +314,8 @@ class SubjectRequestAdmin(StaffModelAdmin):
         )
         return response
 
+    # The page's own inline stylesheet, and nothing else, is allowed.
+    @method_decorator(csp_update({"style-src": [print_css_source()]}))
     def _act_export_html(self, request, subject_request, form, phone):
         export = self._export(request, subject_request, phone, "HTML")
         response = TemplateResponse(
@@ -315,8 +328,6 @@ class SubjectRequestAdmin(StaffModelAdmin):
                 "print_css": PRINT_CSS,
             },
         )
-        # The page's own inline stylesheet, and nothing else, is allowed.
-        response._csp_update = {"style-src": [print_css_source()]}
         return self._attachment(response, subject_request, "html", "inline")
 
     def _act_export_json(self, request, subject_request, form, phone):

@@ -4,7 +4,7 @@ Inventory of where an inquiry's personal data can be (each destroying path clear
 - the inquiry row itself (name, phone, message; the note may quote them);
 - admin log entries about it (their text carries no personal data by design, but they
   name the inquiry, so they go with it);
-- records of who opened it (InquiryView; cascade);
+- records of who opened it (InquiryView; deleted first, the database refuses otherwise);
 - nothing else: e-mails carry the reference only, logs and caches never hold the data.
 """
 
@@ -84,11 +84,10 @@ def inquiries_destroy(
                 content_type=content_type,
                 object_id__in=batch.annotate(text_pk=Cast("pk", CharField())).values("text_pk"),
             ).delete()
-            # Plain DELETEs: the only rows pointing at an inquiry are its view records.
-            InquiryView.objects.filter(inquiry__in=batch.values("pk"))._raw_delete(
-                InquiryView.objects.db
-            )
-            count = batch.order_by()._raw_delete(Inquiry.objects.db)
+            # One DELETE each, no rows read: with no cascade and no signal, delete() takes
+            # its fast path. The only rows pointing at an inquiry are its view records.
+            InquiryView.objects.filter(inquiry__in=batch.values("pk")).delete()
+            count = batch.delete()[1].get(Inquiry._meta.label, 0)
             DestructionRecord.objects.filter(pk=record.pk).update(count=F("count") + count)
             total += count
     record.refresh_from_db()

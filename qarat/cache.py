@@ -1,90 +1,61 @@
-"""Django's Redis cache, keeping one Redis client per connection pool.
+"""A value every page needs, kept in the shared cache and, for a moment, in each process.
 
-Django's own `RedisCacheClient.get_client()` builds a new `redis.Redis` for every cache
-operation; building one fills its table of some 170 response callbacks, which cost more
-than the round trip itself on every page. A `redis.Redis` is safe to share between
-threads (each command takes a connection from the pool), so one per pool is enough.
-
-`incr()` (the rate limit's counter) is also one round trip instead of two: Django asks
-EXISTS, then INCRBY; here one script does both, atomically.
+Every page needs the published consent versions and the public texts; asking Redis for
+each on every request costs two round trips, during which a worker serves nobody else.
+They change a few times a year: the process that changes one sees it at once
+(`forget()`), every other within `PROCESS_SECONDS`. While the database is down each
+process keeps showing what it last read.
 """
 
 import time
 
-from django.core.cache.backends import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
 
-# Django's contract: a missing key is an error, never created by incr() (it would have
-# no expiry). Runs as EVALSHA: the script text is sent once per connection pool.
-INCR_EXISTING = """
-if redis.call('EXISTS', KEYS[1]) == 1 then
-    return redis.call('INCRBY', KEYS[1], ARGV[1])
-end
-return false
-"""
+# How long a process reuses its copy before asking the shared cache again.
+PROCESS_SECONDS = 2.0
 
 
-class RedisCacheClient(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-        self._incr_scripts = {}
+class SharedValue:
+    """`load()`'s result, in the shared cache for TEXTS_CACHE_SECONDS and in this process
+    for PROCESS_SECONDS; `load` is called only when neither has it."""
 
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = self._client(
-                connection_pool=self._get_connection_pool(write)
-            )
-        return client
-
-    def incr(self, key, delta):
-        client = self.get_client(key, write=True)
-        script = self._incr_scripts.get(id(client))
-        if script is None:
-            script = self._incr_scripts[id(client)] = client.register_script(INCR_EXISTING)
-        value = script(keys=[key], args=[delta])
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return value
-
-
-class RedisCache(redis.RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
-
-
-class ProcessCopy:
-    """A value read from the shared cache, reused by this process for `SECONDS`.
-
-    Every page needs the consent versions and the public texts; asking Redis for each on
-    every request costs two round trips, during which a worker serves nobody else. They
-    change a few times a year: the process that changes one sees it at once (`forget()`),
-    every other worker within `SECONDS`.
-    """
-
-    SECONDS = 2.0
     _instances = []
 
-    def __init__(self):
+    def __init__(self, key, load):
+        self.key = key
+        self.load = load
         self._value = None
         self._fresh_until = 0.0
-        ProcessCopy._instances.append(self)
+        SharedValue._instances.append(self)
 
-    def get(self):
-        if self._value is not None and time.monotonic() < self._fresh_until:
+    def get(self, *, fresh=False):
+        """The value; `fresh` skips this process's copy, up to PROCESS_SECONDS old."""
+        if not fresh and self._value is not None and time.monotonic() < self._fresh_until:
             return self._value
-        return None
-
-    def set(self, value):
+        value = cache.get(self.key)
+        if value is None:
+            try:
+                value = self.load()
+            except DatabaseError:
+                if self._value is None:
+                    raise
+                value = self._value  # the last one read; the database is asked again later
+            else:
+                cache.set(self.key, value, settings.TEXTS_CACHE_SECONDS)
         self._value = value
-        self._fresh_until = time.monotonic() + self.SECONDS
+        self._fresh_until = time.monotonic() + PROCESS_SECONDS
+        return value
 
     def forget(self):
-        self._value = None
+        """After a change committed in this process: every process reads it anew."""
+        cache.delete(self.key)
+        self._fresh_until = 0.0
 
     @classmethod
     def forget_all(cls):
-        for copy in cls._instances:
-            copy.forget()
+        """Tests: every value as in a new process."""
+        for shared in cls._instances:
+            cache.delete(shared.key)
+            shared._value = None

@@ -103,9 +103,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, without a new Redis client per operation (qarat/cache.py).
-    CACHES["default"]["BACKEND"] = "qarat.cache.RedisCache"
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-redis: one client per server and an atomic incr/decr (the rate limit).
+    # django-environ picks it for redis:// only when it is importable; say so here.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... in one value.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -335,9 +336,9 @@ SUBJECT_REQUEST_DEADLINE_DAYS = {
     "withdrawal": env.int("REQUEST_DAYS_WITHDRAWAL", default=15),
 }
 
-# How long the published consent versions stay cached in each process. Publishing
-# clears the cache at once; the timeout bounds staleness where the cache is per-process.
-CONSENT_CACHE_SECONDS = env.int("CONSENT_CACHE_SECONDS", default=300)
+# How long the shared cache keeps the published consent versions and the public texts. A
+# change clears them at once; this bounds staleness only where the cache is per-process.
+TEXTS_CACHE_SECONDS = env.int("TEXTS_CACHE_SECONDS", default=300)
 
 # The operator's details shown in the footer, as published in the consent text.
 OPERATOR = {

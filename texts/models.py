@@ -1,15 +1,11 @@
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, models, transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from qarat.cache import ProcessCopy
+from qarat.cache import SharedValue
 from texts.markup import render_markdown, render_plain
 
 CACHE_KEY = "texts:public:v1"
-# Saving clears the shared cache at once; the timeout bounds staleness where the cache is
-# per-process (local memory, several workers).
-CACHE_SECONDS = 300
 
 
 class PublicText(models.Model):
@@ -72,35 +68,18 @@ def _render_all():
     return texts
 
 
-# The texts this process last read: the pages still show while the database is down.
-_last_known = None
-_copy = ProcessCopy()
+_texts = SharedValue(CACHE_KEY, _render_all)
 
 
 def public_texts(language):
-    """{key: safe HTML} in `language` for the templates; one cache read once warm.
+    """{key: safe HTML} in `language` for the templates; no query once warm.
 
     Markdown is rendered when the cache is filled, for all languages at once, so no request
     renders it and every language is warm after the first page.
     """
-    global _last_known
-    texts = _copy.get()
-    if texts is None:
-        texts = cache.get(CACHE_KEY)
-    if texts is None:
-        try:
-            texts = _render_all()
-        except DatabaseError:
-            if _last_known is None:
-                raise
-            texts = _last_known
-        else:
-            cache.set(CACHE_KEY, texts, CACHE_SECONDS)
-    _last_known = texts
-    _copy.set(texts)
+    texts = _texts.get()
     return dict(texts.get(language) or texts[settings.LANGUAGE_CODE])
 
 
 def forget_public_texts():
-    cache.delete(CACHE_KEY)
-    _copy.forget()
+    _texts.forget()

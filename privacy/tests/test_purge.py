@@ -170,6 +170,13 @@ def test_thousands_of_rows_go_in_short_batches():
     deletes = [q for q in queries if q["sql"].startswith('DELETE FROM "inquiries_inquiry"')]
     assert len(deletes) == 7  # 3,500 rows in batches of 500
     assert all("IN (" not in q["sql"] for q in deletes)  # a range of ids, not a list
+    # QuerySet.delete()'s fast path: no row is read to be deleted (a cascade or a delete
+    # signal on Inquiry would end it).
+    assert not [q for q in queries if '"inquiries_inquiry"."name"' in q["sql"]]
+    view_deletes = [
+        q for q in queries if q["sql"].startswith('DELETE FROM "inquiries_inquiryview"')
+    ]
+    assert len(view_deletes) == 7
     assert DestructionRecord.objects.get().count == 3500
 
 

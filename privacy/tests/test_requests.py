@@ -20,6 +20,7 @@ from inquiries.tests.helpers import (
     CANARY_PHONE_TYPED,
     make_inquiry,
 )
+from privacy.exports import print_css_source
 from privacy.hashing import phone_hash
 from privacy.models import DestructionRecord, SubjectRequest
 from privacy.tests.test_purge import assert_canary_gone_from_every_table
@@ -390,6 +391,26 @@ def test_the_act_page_asks_for_the_number(privacy_officer):
     page = response.content.decode()
     assert 'name="phone"' in page and 'method="post"' in page
     assert "…34" in page
+
+
+def test_the_act_page_of_a_missing_request_returns_to_the_register_with_a_warning(
+    privacy_officer,
+):
+    response = privacy_officer.get(f"{REGISTER}999/act/", follow=True)
+    assert response.redirect_chain == [(REGISTER, 302)]
+    [message] = response.context["messages"]
+    assert message.level_tag == "warning"
+    assert message.message == ru(
+        "There is no request with ID “%(key)s”; it may have been deleted."
+    ) % {"key": "999"}
+    assert "999" in message.message and "Запроса" in message.message
+
+
+def test_only_the_html_export_allows_its_inline_stylesheet(privacy_officer):
+    subject_request = make_request("information")
+    make_inquiry()
+    policy = act(privacy_officer, subject_request)["Content-Security-Policy"]
+    assert print_css_source() not in policy
 
 
 @pytest.mark.parametrize("typed", [OTHER_PHONE, "8 701 555 12 35"])

@@ -1,8 +1,15 @@
-"""The shared cache as production runs it: Redis through qarat.cache."""
+"""The shared cache as production runs it (Redis through django-redis), and the values
+every page reads from it (SharedValue)."""
+
+import threading
 
 import pytest
+import redis
+from django.core.cache import cache
+from django.db import OperationalError
+from django_redis.cache import RedisCache
 
-from qarat.cache import RedisCache
+from qarat.cache import PROCESS_SECONDS, SharedValue
 from qarat.tests.test_settings import run_django
 
 
@@ -11,69 +18,162 @@ def redis_cache(shared_redis):
     return RedisCache(shared_redis, {})
 
 
-def test_a_redis_cache_url_selects_the_project_backend():
+@pytest.fixture
+def raw_redis(shared_redis):
+    return redis.Redis.from_url(shared_redis)
+
+
+def test_a_redis_cache_url_selects_django_redis():
     result = run_django(
         "from django.core.cache import caches; print(type(caches['default']).__module__)",
         DEBUG="true",
         CACHE_URL="redis://127.0.0.1:6379/14",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "qarat.cache"
+    assert result.stdout.strip() == "django_redis.cache"
 
 
-def test_one_redis_client_serves_every_operation(redis_cache):
-    client = redis_cache._cache.get_client("a")
-    assert redis_cache._cache.get_client("b") is client
-    assert redis_cache._cache.get_client("c", write=True) is client
+def test_one_redis_client_serves_every_operation(redis_cache, monkeypatch):
+    # Building a redis.Redis costs more than a round trip (Django's own backend builds
+    # one per operation); django-redis keeps one per server.
     redis_cache.set("k", "v")
-    assert redis_cache.get("k") == "v"
+    built = []
+    original_init = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+    for n in range(5):
+        redis_cache.set(f"k{n}", n)
+        assert redis_cache.get(f"k{n}") == n
+        redis_cache.add(f"c{n}", 0, 60)
+        redis_cache.incr(f"c{n}")
+    assert built == []
+
+
+def test_keys_are_named_as_with_djangos_own_backend(redis_cache, raw_redis):
+    redis_cache.set("name", "v", 60)
+    assert raw_redis.exists(":1:name") == 1
 
 
 def test_incr_counts_an_existing_key(redis_cache):
     assert redis_cache.add("count", 1, 60) is True
     assert redis_cache.incr("count") == 2
     assert redis_cache.incr("count", 5) == 7
-    assert redis_cache.get("count") == 7
+    assert redis_cache.decr("count") == 6
+    assert redis_cache.get("count") == 6
 
 
-def test_incr_of_a_missing_key_fails_and_creates_nothing(redis_cache):
+@pytest.mark.parametrize("operation", ["incr", "decr"])
+def test_incr_and_decr_of_a_missing_key_fail_and_create_nothing(redis_cache, operation):
     with pytest.raises(ValueError, match="not found"):
-        redis_cache.incr("missing")
-    assert redis_cache.get("missing") is None
+        getattr(redis_cache, operation)("missing")
     assert redis_cache.has_key("missing") is False
 
 
-def test_incr_keeps_the_expiry_of_the_key(redis_cache, shared_redis):
-    import redis
-
+def test_incr_keeps_the_expiry_of_the_key(redis_cache, raw_redis):
     redis_cache.add("window", 1, 60)
     redis_cache.incr("window")
-    key = redis_cache.make_and_validate_key("window")
-    ttl = redis.Redis.from_url(shared_redis).ttl(key)
-    assert 0 < ttl <= 60
+    redis_cache.decr("window")
+    assert 0 < raw_redis.ttl(":1:window") <= 60
 
 
-def test_incr_survives_a_flushed_script_cache(redis_cache, shared_redis):
-    import redis
+@pytest.mark.parametrize("operation", ["incr", "decr"])
+def test_incr_and_decr_check_and_count_in_one_command(redis_cache, monkeypatch, operation):
+    # Checked, then counted in a second command, a counter expiring in between would be
+    # made again without expiry: the client would stay limited for ever.
+    redis_cache.add("window", 1, 60)
+    sent = []
+    original = redis.Redis.execute_command
 
-    redis_cache.add("n", 1, 60)
-    assert redis_cache.incr("n") == 2
-    redis.Redis.from_url(shared_redis).script_flush()
-    assert redis_cache.incr("n") == 3
+    def recording(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    getattr(redis_cache, operation)("window")
+    assert sent in (["EVAL"], ["EVALSHA"])
 
 
-def test_a_process_copy_is_reused_for_a_moment_then_read_again(monkeypatch):
+def test_concurrent_increments_are_all_counted(redis_cache):
+    redis_cache.add("burst", 0, 60)
+
+    def count():
+        for _ in range(50):
+            redis_cache.incr("burst")
+
+    threads = [threading.Thread(target=count) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert redis_cache.get("burst") == 200
+
+
+@pytest.fixture
+def clock(monkeypatch):
     from qarat import cache as module
 
     now = [1000.0]
     monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
-    copy = module.ProcessCopy()
-    assert copy.get() is None
-    copy.set(("v1",))
-    now[0] += module.ProcessCopy.SECONDS - 0.01
-    assert copy.get() == ("v1",)
-    now[0] += 0.02
-    assert copy.get() is None, "after SECONDS the shared cache is asked again"
-    copy.set(("v2",))
-    module.ProcessCopy.forget_all()
-    assert copy.get() is None, "the process that changes a value forgets its copy at once"
+    return now
+
+
+def test_a_shared_value_is_reused_by_the_process_for_a_moment_then_read_again(clock):
+    loads = []
+    shared = SharedValue("test:value", lambda: loads.append(1) or len(loads))
+    assert shared.get() == 1
+    cache.set("test:value", 2)  # another process changed it and refilled the cache
+    clock[0] += PROCESS_SECONDS - 0.01
+    assert shared.get() == 1
+    clock[0] += 0.02
+    assert shared.get() == 2, "after PROCESS_SECONDS the shared cache is asked again"
+    assert len(loads) == 1
+
+
+def test_a_change_shows_at_once_in_its_process_and_in_the_others_within_seconds(clock):
+    source = ["v1"]
+    here = SharedValue("test:value", lambda: source[0])
+    elsewhere = SharedValue("test:value", lambda: source[0])  # another worker's
+    assert here.get() == elsewhere.get() == "v1"
+    source[0] = "v2"
+    here.forget()
+    assert here.get() == "v2"
+    assert elsewhere.get() == "v1"
+    clock[0] += PROCESS_SECONDS
+    assert elsewhere.get() == "v2"
+
+
+def test_the_shared_cache_keeps_the_value_for_the_setting(settings, monkeypatch):
+    settings.TEXTS_CACHE_SECONDS = 123
+    timeouts = []
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout: timeouts.append(timeout))
+    SharedValue("test:value", lambda: "v").get()
+    assert timeouts == [123]
+
+
+def test_while_the_database_is_down_the_last_value_read_is_kept(clock):
+    source = ["v1"]
+
+    def load():
+        if source[0] is None:
+            raise OperationalError("connection refused")
+        return source[0]
+
+    shared = SharedValue("test:value", load)
+    assert shared.get() == "v1"
+    source[0] = None
+    shared.forget()
+    assert shared.get() == "v1"
+    clock[0] += PROCESS_SECONDS
+    assert shared.get(fresh=True) == "v1"
+    source[0] = "v2"
+    clock[0] += PROCESS_SECONDS
+    assert shared.get() == "v2", "the database is asked again once it is back"
+
+    never_read = SharedValue("test:other", load)
+    source[0] = None
+    with pytest.raises(OperationalError):
+        never_read.get()
