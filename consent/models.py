@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from qarat.cache import SharedValue
@@ -133,7 +134,7 @@ class ConsentVersion(models.Model):
         for code, _name in settings.LANGUAGES:
             # Browsers send CRLF from text areas; store one newline convention so the
             # published text and its hash are the same wherever it is read.
-            text = getattr(self, f"text_{code}").replace("\r\n", "\n").replace("\r", "\n")
+            text = normalize_newlines(getattr(self, f"text_{code}"))
             setattr(self, f"text_{code}", text)
             setattr(self, f"sha256_{code}", text_sha256(text))
         super().save(*args, **kwargs)

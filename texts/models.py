@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models, transaction
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from qarat.cache import SharedValue
@@ -39,7 +40,7 @@ class PublicText(models.Model):
     def save(self, *args, **kwargs):
         for code, _name in settings.LANGUAGES:
             # Browsers send CRLF from text areas; Markdown and the cache see one convention.
-            text = getattr(self, f"text_{code}").replace("\r\n", "\n").replace("\r", "\n")
+            text = normalize_newlines(getattr(self, f"text_{code}"))
             setattr(self, f"text_{code}", text.strip())
         super().save(*args, **kwargs)
         transaction.on_commit(forget_public_texts)
