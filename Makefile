@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages clean mutation
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -36,13 +36,22 @@ test: lint
 		$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(VENV)/.installed-mutation: requirements-mutation.txt $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+# Mutation testing (README, Tests): each module in pyproject's [tool.mutation.modules]
+# against its own tests, one worker, niced; fails when one kills under 90%. Not in `test`.
+mutation: $(VENV)/.installed-mutation
+	nice -n 10 $(BIN)/python mutation/run.py
+
 # Refresh the translation catalogs after changing texts (needs GNU gettext).
 messages: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py makemessages -l ru -l kk --ignore=.venv --ignore=e2e --ignore=*/tests/* --ignore=bench --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles mutants .mutation
 
 # Benchmark (README, Benchmark): gunicorn with production settings on a fresh PostgreSQL
 # database (created and dropped) and Redis, figures against same-run baselines, about 5
