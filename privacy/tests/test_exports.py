@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import uuid
 import zipfile
 
@@ -168,6 +169,23 @@ def test_xlsx_export_holds_everything_as_text_and_no_formula(privacy_officer, su
     assert "Другой Человек" not in str(records)
 
 
+def test_xlsx_export_never_writes_the_data_to_a_temporary_file(
+    privacy_officer, subject, monkeypatch
+):
+    """The answer is built in memory: no copy of the person's data lands on the disk."""
+    written = []
+
+    def mkstemp(*args, **kwargs):
+        written.append(args or kwargs)
+        raise AssertionError("a temporary file was made")
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    subject_request, *_ = subject
+    header, *rows = read_xlsx(act(privacy_officer, subject_request, "export_xlsx"))
+    assert len(rows) == 2
+    assert written == []
+
+
 def test_the_print_stylesheet_hash_is_its_csp_source():
     digest = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
     assert print_css_source() == f"'sha256-{digest}'"
@@ -257,6 +275,13 @@ def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     assert two["blocked_by"] == privacy_officer.user.username
     assert two["legal_hold_reason"] == "@court 2-123/2026"
     assert two["legal_hold_at"]
+
+
+def test_json_export_puts_one_field_a_line_for_a_person_to_read(privacy_officer, subject):
+    subject_request, *_ = subject
+    text = act(privacy_officer, subject_request, "export_json").content.decode("utf-8")
+    assert f'\n  "phone": "{CANARY_PHONE}",\n' in text
+    assert f'\n      "name": "{CANARY_NAME}",\n' in text
 
 
 def test_printable_page_holds_everything_and_needs_no_other_host(privacy_officer, subject):
