@@ -235,6 +235,21 @@ def test_csv_export_holds_everything_and_runs_no_formula(privacy_officer, subjec
     assert "Другой Человек" not in response.content.decode("utf-8")
 
 
+def test_csv_export_lists_everyone_who_opened_an_inquiry_and_when(privacy_officer, subject):
+    subject_request, first, *_ = subject
+    later = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 30))
+    InquiryView.objects.filter(inquiry=first).update(viewed_at=later - datetime.timedelta(days=1))
+    InquiryView.objects.create(inquiry=first, user=privacy_officer.user, username="operator-boris")
+    InquiryView.objects.filter(username="operator-boris").update(viewed_at=later)
+    header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
+    opened_by = {row[0]: dict(zip(header, row, strict=True)) for row in rows}[first.reference][
+        "opened_by"
+    ]
+    assert opened_by.startswith(
+        "operator-anna 2026-03-01T09:30:00+05:00; operator-boris 2026-03-02T09:30:00+05:00"
+    )
+
+
 def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     subject_request, first, second, other = subject
     response = act(privacy_officer, subject_request, "export_json")
