@@ -292,6 +292,25 @@ def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     assert two["legal_hold_at"]
 
 
+def test_json_export_gives_each_date_and_name_as_held(privacy_officer):
+    def moment(day):
+        return timezone.make_aware(datetime.datetime(2026, 3, day, 10, 0))
+
+    subject_request = make_request("information", received_at=moment(20))
+    inquiry = make_inquiry(
+        notified_at=moment(2), legal_hold_by=privacy_officer.user, legal_hold_at=moment(3)
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(created_at=moment(1))
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["request"]["received_at"] == "2026-03-20T10:00:00+05:00"
+    (record,) = data["inquiries"]
+    assert record["received_at"] == "2026-03-01T10:00:00+05:00"
+    assert record["consent"]["accepted_at"] == "2026-03-01T10:00:00+05:00"
+    assert record["notified_at"] == "2026-03-02T10:00:00+05:00"
+    assert record["legal_hold_at"] == "2026-03-03T10:00:00+05:00"
+    assert record["legal_hold_by"] == privacy_officer.user.username
+
+
 def test_json_export_puts_one_field_a_line_for_a_person_to_read(privacy_officer, subject):
     subject_request, *_ = subject
     text = act(privacy_officer, subject_request, "export_json").content.decode("utf-8")
@@ -366,11 +385,14 @@ def test_an_export_when_nothing_is_held_says_so(privacy_officer):
 
 def test_export_queries_do_not_grow_with_the_inquiries(privacy_officer):
     subject_request = make_request("information")
-    make_inquiry()
+    # Each inquiry names the staff who processed, blocked and held it: no query per name.
+    staff = privacy_officer.user
+    by = {"processed_by": staff, "blocked_by": staff, "legal_hold_by": staff}
+    make_inquiry(**by)
     with CaptureQueriesContext(connection) as one:
         act(privacy_officer, subject_request, "export_json")
     for _ in range(5):
-        inquiry = make_inquiry()
+        inquiry = make_inquiry(**by)
         InquiryView.objects.create(inquiry=inquiry, user=None, username="someone")
     with CaptureQueriesContext(connection) as six:
         response = act(privacy_officer, subject_request, "export_json")
