@@ -114,17 +114,19 @@ def test_a_journal_line_of_before_event_kinds_is_an_erasure_at_its_moment(settin
 @pytest.mark.django_db
 def test_a_retention_purge_is_replayed_by_its_own_cutoff_even_if_retention_is_longer_now():
     """A purge under a one-year retention stays done after the setting went back to three."""
-    purged, younger = make_old_inquiry(days=400), make_old_inquiry(days=100)
-    cutoff = ago(days=365)
-    inquiries_destroy(
-        queryset=Inquiry.objects.filter(created_at__lte=cutoff),
-        basis=DestructionRecord.Basis.RETENTION,
-        actor="retention",
-        cutoff=cutoff,
-    )
-    bring_back(purged)
+    first, second = make_old_inquiry(days=400), make_old_inquiry(days=380)
+    younger = make_old_inquiry(days=100)
+    for cutoff in (ago(days=390), ago(days=370)):  # two daily purges, a year's retention
+        inquiries_destroy(
+            queryset=Inquiry.objects.filter(created_at__lte=cutoff),
+            basis=DestructionRecord.Basis.RETENTION,
+            actor="retention",
+            cutoff=cutoff,
+        )
+    bring_back(first)
+    bring_back(second)
     result = destructions_reapply(entries=journal_entries())
-    assert result.destroyed == 1
+    assert result.destroyed == 2
     assert list(Inquiry.objects.values_list("pk", flat=True)) == [younger.pk]
     replayed = DestructionRecord.objects.order_by("-pk").first()
     assert (replayed.basis, replayed.cutoff, replayed.count) == ("retention", cutoff, 1)
@@ -152,6 +154,24 @@ def test_a_processed_purge_is_replayed_for_inquiries_processed_by_its_cutoff(set
         still_open.pk,
         processed_later.pk,
     }
+
+
+@pytest.mark.django_db
+def test_a_replayed_erasure_by_the_longest_username_is_recorded_within_the_column():
+    make_old_inquiry(days=10)
+    actor = "o" * 150
+    entry = {
+        "kind": "destruction",
+        "destroyed_at": ago(days=1).isoformat(),
+        "basis": "deletion",
+        "actor": actor,
+        "cutoff": ago(days=1).isoformat(),
+        "phone_hash": phone_hash(CANARY_PHONE),
+    }
+    assert destructions_reapply(entries=[entry]).destroyed == 1
+    replayed = DestructionRecord.objects.get().actor
+    assert replayed == f"restore ({actor}"[:150]
+    assert len(replayed) == DestructionRecord._meta.get_field("actor").max_length
 
 
 @pytest.mark.django_db
