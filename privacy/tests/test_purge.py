@@ -233,6 +233,31 @@ def test_purge_leaves_no_personal_data_anywhere():
     assert_canary_gone_from_every_table()
 
 
+def test_a_purge_keeps_the_admin_log_of_what_it_does_not_delete():
+    staff = User.objects.create_user("operator", password="irrelevant-in-this-test")
+    expired = received(at("2020-01-01 00:00:00"))
+    kept = received(timezone.now() - DAY)
+
+    def log(model, pk):
+        return LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(pk),
+            object_repr=f"#{pk}",
+            action_flag=CHANGE,
+        )
+
+    log(Inquiry, expired.pk)
+    kept_inquiry_entry = log(Inquiry, kept.pk)
+    # Another kind of record whose id happens to be the expired inquiry's.
+    consent_entry = log(ConsentVersion, expired.pk)
+    inquiries_purge(now=timezone.now())
+    assert set(LogEntry.objects.values_list("pk", flat=True)) == {
+        kept_inquiry_entry.pk,
+        consent_entry.pk,
+    }
+
+
 def assert_canary_gone_from_every_table():
     canaries = (CANARY_NAME, CANARY_PHONE, CANARY_PHONE[2:], CANARY_MESSAGE)
     for model in apps.get_models():
