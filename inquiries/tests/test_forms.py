@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.utils import translation
 
+from consent.tests.helpers import make_draft
 from inquiries.admin import InquiryAdminForm
 from inquiries.forms import InquiryForm
 from inquiries.tests.helpers import form_data, make_inquiry
@@ -130,3 +131,23 @@ def test_a_new_form_offers_a_fresh_token_and_an_unticked_box():
     assert first.initial["token"] != second.initial["token"]
     assert not first.consent_ticked
     assert first.shown_version.number == 1
+
+
+def test_a_form_for_a_consent_version_never_published_asks_to_tick_again():
+    form = InquiryForm(form_data(consent_version="99"))
+    assert form.errors["consent"] == [
+        "We could not tell which consent text this form showed. "
+        "Please read the text linked below and tick the box again."
+    ]
+
+
+def test_a_form_for_a_significantly_superseded_version_asks_to_read_the_new_one(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_draft(significant=True, text_en="Consent v2").publish()
+    form = InquiryForm(form_data(consent_version="1"))
+    assert form.errors["consent"] == [
+        "The consent text has changed since this page was opened. "
+        "Please read the new version linked below and tick the box again."
+    ]
