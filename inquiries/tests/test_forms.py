@@ -126,6 +126,15 @@ def test_a_form_posted_with_a_broken_token_comes_back_with_a_fresh_one():
     assert again.cleaned_data["token"] == uuid.UUID(token)
 
 
+def test_a_new_form_is_signed_with_its_start_and_accepted_when_sent_back():
+    """A visitor who opens the form and sends it is accepted at the first try."""
+    form = InquiryForm()
+    token, started = form.initial["token"], form.initial["started"]
+    sent = InquiryForm(form_data(token=token, started=started))
+    assert sent.is_valid(), sent.errors
+    assert sent.cleaned_data["token"] == uuid.UUID(token)
+
+
 def test_a_new_form_offers_a_fresh_token_and_an_unticked_box():
     first, second = InquiryForm(), InquiryForm()
     assert first.initial["token"] != second.initial["token"]
