@@ -3,8 +3,8 @@
 mutmut reads one test selection for everything it mutates; running each module alone,
 against only the tests named for it, keeps a kill from counting unless that module's own
 tests made it. Prints killed/total per module and exits 1 if a module is under the bar once
-the equivalent mutants listed in docs/mutation.md are left out. The surviving mutants'
-diffs go to .mutation/<module>.txt.
+the mutants listed in docs/mutation.md (equivalent ones, and those mutmut cannot switch on)
+are left out. The surviving mutants' diffs go to .mutation/<module>.txt.
 """
 
 import json
