@@ -7,6 +7,8 @@ SPEC invariant 2. The canary goes in through every part of a request a client co
 import io
 import json
 import logging
+import re
+import sys
 
 import pytest
 from django.core import mail
@@ -16,6 +18,7 @@ from qarat.privacy_logging import (
     WITHHELD,
     JsonFormatter,
     NoPersonalData,
+    NoPersonalDataReporter,
     NoPersonalDataReporterFilter,
     PrivateFormatter,
 )
@@ -213,3 +216,58 @@ def test_a_log_line_made_of_an_exceptions_text_withholds_that_text(logger, messa
     NoPersonalData().filter(record)
     assert "Zyxcanary" not in record.getMessage()
     assert WITHHELD in record.getMessage()
+
+
+def test_a_json_line_says_when_how_bad_and_what_failed_in_readable_text():
+    try:
+        raise ValueError(CANARY)
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.makeLogRecord(
+        {"name": "qarat", "levelname": "ERROR", "msg": "Сбой отправки", "exc_info": exc_info}
+    )
+    line = JsonFormatter().format(record)
+    assert "Сбой отправки" in line  # Cyrillic as is, for whoever reads the log
+    entry = json.loads(line)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", entry["time"])
+    assert (entry["level"], entry["logger"]) == ("ERROR", "qarat")
+    assert entry["exception"].startswith("Traceback (most recent call last):")
+    assert entry["exception"].endswith(f"ValueError: {WITHHELD}")
+    assert_clean(line, "the JSON line")
+
+
+def error_report(error, request):
+    """The text and HTML of the report mailed to the administrators for `error`."""
+    try:
+        raise error
+    except Exception:
+        reporter = NoPersonalDataReporter(request, *sys.exc_info())
+    return reporter.get_traceback_text(), reporter.get_traceback_html()
+
+
+def canary_request():
+    factory = RequestFactory()
+    factory.cookies["sessionid"] = CANARY
+    return factory.post(f"/fail/?q={CANARY}", {"name": CANARY, "phone": "+77015550199"})
+
+
+def test_an_error_report_names_what_was_sent_and_withholds_every_value():
+    substitute = NoPersonalDataReporterFilter.cleansed_substitute
+    text, html = error_report(RuntimeError(CANARY), canary_request())
+    for name in ("q", "name", "phone", "sessionid"):
+        assert f"{name} = '{substitute}'" in text, name
+    assert f"Exception Value: {WITHHELD}" in text
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
+
+
+def test_an_error_report_withholds_the_notes_the_cause_and_the_unicode_hint():
+    cause = ValueError(CANARY)
+    error = UnicodeDecodeError("ascii", b"+77015550199\xff", 12, 13, CANARY)
+    error.add_note(f"while reading {CANARY}")
+    error.__cause__ = cause
+    text, html = error_report(error, canary_request())
+    assert f"ValueError: {WITHHELD}" in text
+    assert "Unicode error hint" not in text and "Unicode error hint" not in html
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
