@@ -12,7 +12,9 @@ import sys
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
+from django.urls import resolve
 
 from qarat.privacy_logging import (
     WITHHELD,
@@ -269,5 +271,86 @@ def test_an_error_report_withholds_the_notes_the_cause_and_the_unicode_hint():
     text, html = error_report(error, canary_request())
     assert f"ValueError: {WITHHELD}" in text
     assert "Unicode error hint" not in text and "Unicode error hint" not in html
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
+
+
+def failing_frame():
+    raise KeyError(CANARY)
+
+
+def logged_traceback(make_error):
+    try:
+        make_error()
+    except Exception:
+        exc_info = sys.exc_info()
+    return PrivateFormatter().formatException(exc_info)
+
+
+def test_a_logged_traceback_shows_each_exception_of_the_chain_in_order_without_texts():
+    def handling():
+        try:
+            failing_frame()
+        except KeyError:
+            raise RuntimeError(CANARY)  # noqa: B904 - the implicit context is the point
+
+    text = logged_traceback(handling)
+    first, second = text.split("\nThe above exception led to the following one:\n\n")
+    assert first.startswith("Traceback (most recent call last):\n")
+    assert "in failing_frame" in first and first.endswith(f"KeyError: {WITHHELD}\n")
+    assert second.startswith("Traceback (most recent call last):\n")
+    assert second.endswith(f"RuntimeError: {WITHHELD}")
+    assert_clean(text, "the traceback")
+
+
+def test_a_logged_traceback_leaves_out_a_context_raised_from_none():
+    def replacing():
+        try:
+            failing_frame()
+        except KeyError:
+            raise RuntimeError(CANARY) from None
+
+    text = logged_traceback(replacing)
+    assert "KeyError" not in text and "led to" not in text
+    assert text.endswith(f"RuntimeError: {WITHHELD}")
+
+
+def test_a_logged_exception_without_its_instance_is_named_by_its_type():
+    assert PrivateFormatter().formatException((ValueError, None, None)) == (
+        f"ValueError: {WITHHELD}"
+    )
+
+
+def test_an_error_report_shows_the_route_method_and_sent_keys_never_the_path_or_file():
+    factory = RequestFactory()
+    factory.cookies["sessionid"] = CANARY
+    upload = SimpleUploadedFile(f"{CANARY}.txt", b"x")
+    # The path itself carries a value: the reference of someone's receipt.
+    path = "/thanks/Q-7015-5501-9900/"
+    request = factory.post(f"{path}?q={CANARY}", {"attachment": upload})
+    request.resolver_match = resolve(path)
+    error = RuntimeError(CANARY)
+    error.template_debug = {
+        "message": CANARY,
+        "source_lines": [],
+        "name": "inquiries/form.html",
+        "line": 1,
+        "before": "",
+        "during": "",
+        "after": "",
+        "top": 0,
+        "bottom": 0,
+        "total": 1,
+    }
+    text, html = error_report(error, request)
+    substitute = NoPersonalDataReporterFilter.cleansed_substitute
+    assert "Request Method: POST" in text
+    assert "Request URL: /thanks/<reference:reference>/ (path and query withheld)" in text
+    assert f"attachment = '{substitute}'" in text
+    assert "In template inquiries/form.html, error at line 1" in text
+    assert "at /thanks/&lt;reference:reference&gt;/</h1>" in html
+    assert "Q-7015-5501-9900" not in text and "Q-7015-5501-9900" not in html
+    for key in ("q", "attachment", "sessionid"):
+        assert f"<td>{key}</td>" in html, key
     assert_clean(text, "the report's text")
     assert_clean(html, "the report's HTML")
