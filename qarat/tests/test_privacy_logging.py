@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from django.core import mail
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import resolve
@@ -354,3 +355,74 @@ def test_an_error_report_shows_the_route_method_and_sent_keys_never_the_path_or_
         assert f"<td>{key}</td>" in html, key
     assert_clean(text, "the report's text")
     assert_clean(html, "the report's HTML")
+
+
+def test_a_logged_exception_is_named_with_its_module_unless_it_is_builtin():
+    formatter = PrivateFormatter()
+    assert formatter.formatException((SuspiciousOperation, None, None)) == (
+        f"django.core.exceptions.SuspiciousOperation: {WITHHELD}"
+    )
+    assert formatter.formatException((None, None, None)) == f"Exception: {WITHHELD}"
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [
+        (f"/static/css/{CANARY}.css", "/static/"),
+        (f"/{CANARY}/", "[no route]"),
+        (f"/привет-{CANARY}/", "[no route]"),
+    ],
+)
+@pytest.mark.parametrize("script_name", ["", "/site"])
+@pytest.mark.parametrize("quoted", ["path", "path_info", "escaped"])
+def test_a_line_quoting_the_requested_path_names_the_route_instead(
+    path, route, script_name, quoted
+):
+    request = RequestFactory().get(path, SCRIPT_NAME=script_name)
+    arg = request.path_info if quoted == "path_info" else request.path
+    if quoted == "escaped":
+        arg = arg.encode("unicode_escape").decode("ascii")
+    record = logging.makeLogRecord(
+        {"name": "django.request", "msg": "Not Found: %s", "args": (arg,), "request": request}
+    )
+    NoPersonalData().filter(record)
+    expected = route if script_name == "" or route != "/static/" else "[no route]"
+    assert record.getMessage() == f"Not Found: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "expected"),
+    [
+        ("django.security.DisallowedHost", None, f"Refused: {WITHHELD}"),
+        ("django.security.DisallowedHost", ValueError(CANARY), f"ValueError: {WITHHELD}"),
+        ("django.request", KeyError(CANARY), f"KeyError: {WITHHELD}"),
+    ],
+)
+def test_a_line_made_of_a_refusals_text_says_which_kind_it_was(name, error, expected):
+    record = logging.makeLogRecord(
+        {
+            "name": name,
+            "msg": str(error) if error else f"Invalid HTTP_HOST header: '{CANARY}'.",
+            "exc_info": (type(error), error, None) if error else None,
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == expected
+
+
+def test_a_line_with_named_arguments_and_a_request_keeps_its_text():
+    record = logging.makeLogRecord(
+        {
+            "msg": "%(what)s failed",
+            "args": {"what": "Export"},
+            "request": RequestFactory().get("/"),
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == "Export failed"
+
+
+def test_the_filter_masks_the_extra_fields_for_every_handler_after_it():
+    record = logging.makeLogRecord({"msg": "done", "route": "/thanks/+77015550199/"})
+    NoPersonalData().filter(record)
+    assert record.route == "/thanks/[phone]/"
