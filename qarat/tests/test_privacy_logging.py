@@ -428,3 +428,17 @@ def test_the_filter_masks_the_extra_fields_for_every_handler_after_it():
     record = logging.makeLogRecord({"msg": "done", "route": "/thanks/+77015550199/"})
     NoPersonalData().filter(record)
     assert record.route == "/thanks/[phone]/"
+
+
+def test_a_development_server_line_whose_request_is_a_socket_passes_unchanged():
+    """runserver's lines (django.server) carry the connection as `request`, not a request."""
+    record = logging.makeLogRecord(
+        {
+            "name": "django.server",
+            "msg": '"%s" %s %s',
+            "args": ("GET /healthz HTTP/1.1", "200", "2"),
+            "request": object(),
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == '"GET /healthz HTTP/1.1" 200 2'
