@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages clean
+.PHONY: run test lint messages clean mutation
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=..." % sys.version.split()[0])'
@@ -48,6 +48,17 @@ requirements: | $(PIP_TOOLS)
 		$(if $(UPGRADE),--upgrade) --output-file=requirements.txt requirements.in
 	$(PIP_TOOLS) --quiet --generate-hashes --strip-extras --no-header --annotation-style=line \
 		$(if $(UPGRADE),--upgrade) --output-file=requirements-dev.txt requirements-dev.in
+	$(PIP_TOOLS) --quiet --generate-hashes --strip-extras --no-header --annotation-style=line \
+		$(if $(UPGRADE),--upgrade) --output-file=requirements-mutation.txt requirements-mutation.in
+
+$(VENV)/.installed-mutation: requirements-mutation.txt $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -r requirements-mutation.txt
+	touch $@
+
+# Mutation testing (README, Tests): each module in pyproject's [tool.mutation.modules]
+# against its own tests, one worker, niced; fails when one kills under 90%. Not in `test`.
+mutation: $(VENV)/.installed-mutation
+	nice -n 10 $(BIN)/python mutation/run.py
 
 # Refresh the translation catalogs after changing texts (needs GNU gettext).
 messages: $(VENV)/.installed
@@ -55,7 +66,7 @@ messages: $(VENV)/.installed
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache staticfiles mutants .mutation
 
 # Benchmark (README, Benchmark): gunicorn with production settings on a fresh PostgreSQL
 # database (created and dropped) and Redis, figures against same-run baselines, about 5

@@ -178,9 +178,6 @@ class NoPersonalDataReporterFilter(SafeExceptionReporterFilter):
         }
     )
 
-    def is_active(self, request):
-        return True
-
     def get_post_parameters(self, request):
         if request is None:
             return {}

@@ -1,8 +1,12 @@
+import uuid
+
 import pytest
 from django.utils import translation
 
+from consent.tests.helpers import make_draft
+from inquiries.admin import InquiryAdminForm
 from inquiries.forms import InquiryForm
-from inquiries.tests.helpers import form_data
+from inquiries.tests.helpers import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +44,9 @@ def test_a_foreign_number_with_its_country_code_is_accepted():
 def test_numbers_that_cannot_be_called_are_refused(typed):
     form = InquiryForm(form_data(phone=typed))
     assert not form.is_valid()
-    assert "phone" in form.errors
+    assert form.errors["phone"] == [
+        "This does not look like a phone number. Example: 8 701 123 45 67."
+    ]
 
 
 def test_name_is_trimmed_and_inner_spaces_collapsed():
@@ -49,11 +55,28 @@ def test_name_is_trimmed_and_inner_spaces_collapsed():
     assert form.cleaned_data["name"] == "Айгүл Сапарова"
 
 
-@pytest.mark.parametrize("name", ["", "   ", "12345", "!!!"])
-def test_a_name_without_letters_is_refused(name):
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("", "Please enter your name."),
+        ("   ", "Please enter your name."),
+        ("12345", "Please enter your name in letters."),
+        ("!!!", "Please enter your name in letters."),
+    ],
+)
+def test_a_name_without_letters_is_refused(name, error):
     form = InquiryForm(form_data(name=name))
     assert not form.is_valid()
-    assert "name" in form.errors
+    assert form.errors["name"] == [error]
+
+
+def test_an_officers_correction_refuses_control_characters_in_a_name_like_the_form():
+    inquiry = make_inquiry()
+    data = {"name": "Ай\x1bгүл", "phone": inquiry.phone, "status": "new"}
+    form = InquiryAdminForm({**data, "message": "", "note": "", "legal_hold_reason": ""})
+    assert form.errors["name"] == [
+        "Remove the invisible control characters (such as NUL) from this field."
+    ]
 
 
 def test_message_is_optional_and_keeps_line_breaks():
@@ -87,7 +110,29 @@ def test_consent_is_required_whatever_the_browser_sends():
     for value in (None, "", "false", "0", "off", "no", "yes please"):
         form = InquiryForm(form_data(consent=value))
         assert not form.is_valid()
-        assert "consent" in form.errors
+        assert form.errors["consent"] == [
+            "Tick the box to agree to the processing of personal data: "
+            "without it we cannot accept the inquiry."
+        ]
+
+
+def test_a_form_posted_with_a_broken_token_comes_back_with_a_fresh_one():
+    """Sent again, it is one form with one token: a second post cannot store it twice."""
+    form = InquiryForm(form_data(token="not-a-uuid", started=""))
+    assert not form.is_valid()
+    token = form.data["token"]
+    again = InquiryForm(form_data(token=token, started=form.data["started"]))
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["token"] == uuid.UUID(token)
+
+
+def test_a_new_form_is_signed_with_its_start_and_accepted_when_sent_back():
+    """A visitor who opens the form and sends it is accepted at the first try."""
+    form = InquiryForm()
+    token, started = form.initial["token"], form.initial["started"]
+    sent = InquiryForm(form_data(token=token, started=started))
+    assert sent.is_valid(), sent.errors
+    assert sent.cleaned_data["token"] == uuid.UUID(token)
 
 
 def test_a_new_form_offers_a_fresh_token_and_an_unticked_box():
@@ -95,3 +140,23 @@ def test_a_new_form_offers_a_fresh_token_and_an_unticked_box():
     assert first.initial["token"] != second.initial["token"]
     assert not first.consent_ticked
     assert first.shown_version.number == 1
+
+
+def test_a_form_for_a_consent_version_never_published_asks_to_tick_again():
+    form = InquiryForm(form_data(consent_version="99"))
+    assert form.errors["consent"] == [
+        "We could not tell which consent text this form showed. "
+        "Please read the text linked below and tick the box again."
+    ]
+
+
+def test_a_form_for_a_significantly_superseded_version_asks_to_read_the_new_one(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_draft(significant=True, text_en="Consent v2").publish()
+    form = InquiryForm(form_data(consent_version="1"))
+    assert form.errors["consent"] == [
+        "The consent text has changed since this page was opened. "
+        "Please read the new version linked below and tick the box again."
+    ]

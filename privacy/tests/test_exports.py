@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import re
+import tempfile
 import uuid
 import zipfile
 
@@ -168,6 +169,23 @@ def test_xlsx_export_holds_everything_as_text_and_no_formula(privacy_officer, su
     assert "Другой Человек" not in str(records)
 
 
+def test_xlsx_export_never_writes_the_data_to_a_temporary_file(
+    privacy_officer, subject, monkeypatch
+):
+    """The answer is built in memory: no copy of the person's data lands on the disk."""
+    written = []
+
+    def mkstemp(*args, **kwargs):
+        written.append(args or kwargs)
+        raise AssertionError("a temporary file was made")
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    subject_request, *_ = subject
+    header, *rows = read_xlsx(act(privacy_officer, subject_request, "export_xlsx"))
+    assert len(rows) == 2
+    assert written == []
+
+
 def test_the_print_stylesheet_hash_is_its_csp_source():
     digest = base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
     assert print_css_source() == f"'sha256-{digest}'"
@@ -217,6 +235,21 @@ def test_csv_export_holds_everything_and_runs_no_formula(privacy_officer, subjec
     assert "Другой Человек" not in response.content.decode("utf-8")
 
 
+def test_csv_export_lists_everyone_who_opened_an_inquiry_and_when(privacy_officer, subject):
+    subject_request, first, *_ = subject
+    later = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 30))
+    InquiryView.objects.filter(inquiry=first).update(viewed_at=later - datetime.timedelta(days=1))
+    InquiryView.objects.create(inquiry=first, user=privacy_officer.user, username="operator-boris")
+    InquiryView.objects.filter(username="operator-boris").update(viewed_at=later)
+    header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
+    opened_by = {row[0]: dict(zip(header, row, strict=True)) for row in rows}[first.reference][
+        "opened_by"
+    ]
+    assert opened_by.startswith(
+        "operator-anna 2026-03-01T09:30:00+05:00; operator-boris 2026-03-02T09:30:00+05:00"
+    )
+
+
 def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     subject_request, first, second, other = subject
     response = act(privacy_officer, subject_request, "export_json")
@@ -257,6 +290,32 @@ def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     assert two["blocked_by"] == privacy_officer.user.username
     assert two["legal_hold_reason"] == "@court 2-123/2026"
     assert two["legal_hold_at"]
+
+
+def test_json_export_gives_each_date_and_name_as_held(privacy_officer):
+    def moment(day):
+        return timezone.make_aware(datetime.datetime(2026, 3, day, 10, 0))
+
+    subject_request = make_request("information", received_at=moment(20))
+    inquiry = make_inquiry(
+        notified_at=moment(2), legal_hold_by=privacy_officer.user, legal_hold_at=moment(3)
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(created_at=moment(1))
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["request"]["received_at"] == "2026-03-20T10:00:00+05:00"
+    (record,) = data["inquiries"]
+    assert record["received_at"] == "2026-03-01T10:00:00+05:00"
+    assert record["consent"]["accepted_at"] == "2026-03-01T10:00:00+05:00"
+    assert record["notified_at"] == "2026-03-02T10:00:00+05:00"
+    assert record["legal_hold_at"] == "2026-03-03T10:00:00+05:00"
+    assert record["legal_hold_by"] == privacy_officer.user.username
+
+
+def test_json_export_puts_one_field_a_line_for_a_person_to_read(privacy_officer, subject):
+    subject_request, *_ = subject
+    text = act(privacy_officer, subject_request, "export_json").content.decode("utf-8")
+    assert f'\n  "phone": "{CANARY_PHONE}",\n' in text
+    assert f'\n      "name": "{CANARY_NAME}",\n' in text
 
 
 def test_printable_page_holds_everything_and_needs_no_other_host(privacy_officer, subject):
@@ -326,11 +385,14 @@ def test_an_export_when_nothing_is_held_says_so(privacy_officer):
 
 def test_export_queries_do_not_grow_with_the_inquiries(privacy_officer):
     subject_request = make_request("information")
-    make_inquiry()
+    # Each inquiry names the staff who processed, blocked and held it: no query per name.
+    staff = privacy_officer.user
+    by = {"processed_by": staff, "blocked_by": staff, "legal_hold_by": staff}
+    make_inquiry(**by)
     with CaptureQueriesContext(connection) as one:
         act(privacy_officer, subject_request, "export_json")
     for _ in range(5):
-        inquiry = make_inquiry()
+        inquiry = make_inquiry(**by)
         InquiryView.objects.create(inquiry=inquiry, user=None, username="someone")
     with CaptureQueriesContext(connection) as six:
         response = act(privacy_officer, subject_request, "export_json")

@@ -15,9 +15,10 @@ from django.utils import timezone
 from consent.models import ConsentVersion
 from inquiries.models import Inquiry, InquiryView
 from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
-from privacy.models import DestructionRecord, JobRun
+from privacy.hashing import phone_hash
+from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.retention import retention_cutoff
-from privacy.services import PURGE_JOB, inquiries_purge
+from privacy.services import PURGE_JOB, inquiries_destroy, inquiries_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,46 @@ def test_processed_inquiries_can_go_early(settings):
     assert purge.processed.record.basis == DestructionRecord.Basis.PROCESSED
 
 
+def test_a_processed_purge_is_recorded_with_its_cutoff_and_names_no_number(settings):
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = 30
+    settings.PURGE_MARGIN_HOURS = 0
+    now = at("2026-11-25 12:00:00")
+    done = received(at("2026-09-01 10:00:00"), status="processed")
+    Inquiry.objects.filter(pk=done.pk).update(processed_at=now - 40 * DAY)
+    inquiries_purge(now=now)
+    record = DestructionRecord.objects.get()
+    assert (record.basis, record.actor, record.count) == ("processed", "retention", 1)
+    # The cutoff is what a restore replays the purge by.
+    assert record.cutoff == now - 30 * DAY
+    assert record.phone_hash == ""
+
+
+def test_an_expired_processed_inquiry_under_legal_hold_is_kept_back_once(settings):
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = 30
+    held = received(at("2020-01-01 00:00:00"), status="processed", legal_hold_reason="Court")
+    Inquiry.objects.filter(pk=held.pk).update(processed_at=at("2020-02-01 00:00:00"))
+    purge = inquiries_purge(now=at("2026-11-25 12:00:00"))
+    assert exists(held)
+    assert (purge.retention.held_back, purge.processed.held_back) == (1, 0)
+    assert DestructionRecord.objects.get().basis == "retention"
+
+
+def test_an_erasure_on_request_is_recorded_with_its_request():
+    subject_request = SubjectRequest.objects.create(
+        kind="deletion", phone_hash=phone_hash(CANARY_PHONE), phone_last_digits="67"
+    )
+    make_inquiry()
+    destruction = inquiries_destroy(
+        queryset=Inquiry.objects.of_phone(CANARY_PHONE),
+        basis=DestructionRecord.Basis.DELETION,
+        actor="officer",
+        phone_hash=phone_hash(CANARY_PHONE),
+        request=subject_request,
+    )
+    assert destruction.count == 1
+    assert DestructionRecord.objects.get().request == subject_request
+
+
 def test_processed_early_deletion_is_off_by_default():
     done = received(timezone.now() - 400 * DAY, status="processed")
     Inquiry.objects.filter(pk=done.pk).update(processed_at=timezone.now() - 390 * DAY)
@@ -135,6 +176,7 @@ def test_second_run_finds_nothing_and_records_nothing_more():
     call_command("purge_expired_inquiries", stdout=second)
     assert "Deleted 1 inquiries" in first.getvalue()
     assert "Deleted 0 inquiries" in second.getvalue()
+    assert "kept 0 under legal hold" in second.getvalue()
     assert DestructionRecord.objects.count() == 1
 
 
@@ -196,6 +238,31 @@ def test_purge_leaves_no_personal_data_anywhere():
     assert not InquiryView.objects.exists()
     assert not LogEntry.objects.filter(object_id=str(inquiry.pk)).exists()
     assert_canary_gone_from_every_table()
+
+
+def test_a_purge_keeps_the_admin_log_of_what_it_does_not_delete():
+    staff = User.objects.create_user("operator", password="irrelevant-in-this-test")
+    expired = received(at("2020-01-01 00:00:00"))
+    kept = received(timezone.now() - DAY)
+
+    def log(model, pk):
+        return LogEntry.objects.create(
+            user=staff,
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(pk),
+            object_repr=f"#{pk}",
+            action_flag=CHANGE,
+        )
+
+    log(Inquiry, expired.pk)
+    kept_inquiry_entry = log(Inquiry, kept.pk)
+    # Another kind of record whose id happens to be the expired inquiry's.
+    consent_entry = log(ConsentVersion, expired.pk)
+    inquiries_purge(now=timezone.now())
+    assert set(LogEntry.objects.values_list("pk", flat=True)) == {
+        kept_inquiry_entry.pk,
+        consent_entry.pk,
+    }
 
 
 def assert_canary_gone_from_every_table():

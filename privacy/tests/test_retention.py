@@ -32,6 +32,7 @@ def due(created, now, margin=NO_MARGIN, years=3):
         ("2024-02-28 00:00:00", "2027-02-28 00:00:00", True),
         # Now is 29 February: all of 28 February three years earlier is due.
         ("2025-02-28 23:59:59", "2028-02-29 00:00:01", True),
+        ("2025-02-28 23:59:59.999999", "2028-02-29 00:00:01", True),
         ("2025-03-01 00:00:00", "2028-02-29 23:59:59", False),
         # Crossing the new year.
         ("2023-12-31 23:59:59", "2026-12-31 23:59:59", True),
@@ -90,6 +91,14 @@ def test_the_processed_cutoff_reaches_ahead_by_the_margin_like_the_retention_one
     assert cutoff == retention_cutoff(
         now=now, years=settings.INQUIRY_RETENTION_YEARS, margin=margin
     )
+
+
+def test_the_purge_keeps_inquiries_only_as_many_years_as_configured(settings):
+    settings.INQUIRY_RETENTION_YEARS = 1
+    settings.PURGE_MARGIN_HOURS = 0
+    cutoff, _ = purge_cutoffs(now=at("2026-05-10 14:00:00"))
+    assert at("2025-05-10 14:00:00") <= cutoff
+    assert not at("2025-05-10 14:00:01") <= cutoff
 
 
 def test_no_processed_cutoff_when_processed_retention_is_off(settings):

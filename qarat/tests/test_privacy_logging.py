@@ -7,15 +7,22 @@ The canary goes in through every part of a request a client controls
 import io
 import json
 import logging
+import re
+import sys
 
 import pytest
 from django.core import mail
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
+from django.urls import resolve
+from django.utils import translation
 
 from qarat.privacy_logging import (
     WITHHELD,
     JsonFormatter,
     NoPersonalData,
+    NoPersonalDataReporter,
     NoPersonalDataReporterFilter,
     PrivateFormatter,
 )
@@ -213,3 +220,225 @@ def test_a_log_line_made_of_an_exceptions_text_withholds_that_text(logger, messa
     NoPersonalData().filter(record)
     assert "Zyxcanary" not in record.getMessage()
     assert WITHHELD in record.getMessage()
+
+
+def test_a_json_line_says_when_how_bad_and_what_failed_in_readable_text():
+    try:
+        raise ValueError(CANARY)
+    except ValueError:
+        exc_info = sys.exc_info()
+    record = logging.makeLogRecord(
+        {"name": "qarat", "levelname": "ERROR", "msg": "Сбой отправки", "exc_info": exc_info}
+    )
+    line = JsonFormatter().format(record)
+    assert "Сбой отправки" in line  # Cyrillic as is, for whoever reads the log
+    entry = json.loads(line)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", entry["time"])
+    assert (entry["level"], entry["logger"]) == ("ERROR", "qarat")
+    assert entry["exception"].startswith("Traceback (most recent call last):")
+    assert entry["exception"].endswith(f"ValueError: {WITHHELD}")
+    assert_clean(line, "the JSON line")
+
+
+def error_report(error, request):
+    """The text and HTML of the report mailed to the administrators for `error`."""
+    try:
+        raise error
+    except Exception:
+        reporter = NoPersonalDataReporter(request, *sys.exc_info())
+    return reporter.get_traceback_text(), reporter.get_traceback_html()
+
+
+def canary_request():
+    factory = RequestFactory()
+    factory.cookies["sessionid"] = CANARY
+    return factory.post(f"/fail/?q={CANARY}", {"name": CANARY, "phone": "+77015550199"})
+
+
+def test_an_error_report_names_what_was_sent_and_withholds_every_value():
+    substitute = NoPersonalDataReporterFilter.cleansed_substitute
+    text, html = error_report(RuntimeError(CANARY), canary_request())
+    for name in ("q", "name", "phone", "sessionid"):
+        assert f"{name} = '{substitute}'" in text, name
+    assert f"Exception Value: {WITHHELD}" in text
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
+
+
+def test_an_error_report_withholds_the_notes_the_cause_and_the_unicode_hint():
+    cause = ValueError(CANARY)
+    error = UnicodeDecodeError("ascii", b"+77015550199\xff", 12, 13, CANARY)
+    error.add_note(f"while reading {CANARY}")
+    error.__cause__ = cause
+    text, html = error_report(error, canary_request())
+    assert f"ValueError: {WITHHELD}" in text
+    assert "Unicode error hint" not in text and "Unicode error hint" not in html
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
+
+
+def failing_frame():
+    raise KeyError(CANARY)
+
+
+def logged_traceback(make_error):
+    try:
+        make_error()
+    except Exception:
+        exc_info = sys.exc_info()
+    return PrivateFormatter().formatException(exc_info)
+
+
+def test_a_logged_traceback_shows_each_exception_of_the_chain_in_order_without_texts():
+    def handling():
+        try:
+            failing_frame()
+        except KeyError:
+            raise RuntimeError(CANARY)  # noqa: B904 - the implicit context is the point
+
+    text = logged_traceback(handling)
+    first, second = text.split("\nThe above exception led to the following one:\n\n")
+    assert first.startswith("Traceback (most recent call last):\n")
+    assert "in failing_frame" in first and first.endswith(f"KeyError: {WITHHELD}\n")
+    assert second.startswith("Traceback (most recent call last):\n")
+    assert second.endswith(f"RuntimeError: {WITHHELD}")
+    assert_clean(text, "the traceback")
+
+
+def test_a_logged_traceback_leaves_out_a_context_raised_from_none():
+    def replacing():
+        try:
+            failing_frame()
+        except KeyError:
+            raise RuntimeError(CANARY) from None
+
+    text = logged_traceback(replacing)
+    assert "KeyError" not in text and "led to" not in text
+    assert text.endswith(f"RuntimeError: {WITHHELD}")
+
+
+def test_a_logged_exception_without_its_instance_is_named_by_its_type():
+    assert PrivateFormatter().formatException((ValueError, None, None)) == (
+        f"ValueError: {WITHHELD}"
+    )
+
+
+def test_an_error_report_shows_the_route_method_and_sent_keys_never_the_path_or_file():
+    factory = RequestFactory()
+    factory.cookies["sessionid"] = CANARY
+    upload = SimpleUploadedFile(f"{CANARY}.txt", b"x")
+    # The path itself carries a value: the reference of someone's receipt.
+    path = "/thanks/Q-7015-5501-9900/"
+    request = factory.post(f"{path}?q={CANARY}", {"attachment": upload})
+    with translation.override("ru"):  # the Russian pages have no language prefix
+        request.resolver_match = resolve(path)
+    error = RuntimeError(CANARY)
+    error.template_debug = {
+        "message": CANARY,
+        "source_lines": [],
+        "name": "inquiries/form.html",
+        "line": 1,
+        "before": "",
+        "during": "",
+        "after": "",
+        "top": 0,
+        "bottom": 0,
+        "total": 1,
+    }
+    text, html = error_report(error, request)
+    substitute = NoPersonalDataReporterFilter.cleansed_substitute
+    assert "Request Method: POST" in text
+    assert "Request URL: /thanks/<reference:reference>/ (path and query withheld)" in text
+    assert f"attachment = '{substitute}'" in text
+    assert "In template inquiries/form.html, error at line 1" in text
+    assert "at /thanks/&lt;reference:reference&gt;/</h1>" in html
+    assert "Q-7015-5501-9900" not in text and "Q-7015-5501-9900" not in html
+    for key in ("q", "attachment", "sessionid"):
+        assert f"<td>{key}</td>" in html, key
+    assert_clean(text, "the report's text")
+    assert_clean(html, "the report's HTML")
+
+
+def test_a_logged_exception_is_named_with_its_module_unless_it_is_builtin():
+    formatter = PrivateFormatter()
+    assert formatter.formatException((SuspiciousOperation, None, None)) == (
+        f"django.core.exceptions.SuspiciousOperation: {WITHHELD}"
+    )
+    assert formatter.formatException((None, None, None)) == f"Exception: {WITHHELD}"
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [
+        (f"/static/css/{CANARY}.css", "/static/"),
+        (f"/{CANARY}/", "[no route]"),
+        (f"/привет-{CANARY}/", "[no route]"),
+    ],
+)
+@pytest.mark.parametrize("script_name", ["", "/site"])
+@pytest.mark.parametrize("quoted", ["path", "path_info", "escaped"])
+def test_a_line_quoting_the_requested_path_names_the_route_instead(
+    path, route, script_name, quoted
+):
+    request = RequestFactory().get(path, SCRIPT_NAME=script_name)
+    arg = request.path_info if quoted == "path_info" else request.path
+    if quoted == "escaped":
+        arg = arg.encode("unicode_escape").decode("ascii")
+    record = logging.makeLogRecord(
+        {"name": "django.request", "msg": "Not Found: %s", "args": (arg,), "request": request}
+    )
+    NoPersonalData().filter(record)
+    expected = route if script_name == "" or route != "/static/" else "[no route]"
+    assert record.getMessage() == f"Not Found: {expected}"
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "expected"),
+    [
+        ("django.security.DisallowedHost", None, f"Refused: {WITHHELD}"),
+        ("django.security.DisallowedHost", ValueError(CANARY), f"ValueError: {WITHHELD}"),
+        ("django.request", KeyError(CANARY), f"KeyError: {WITHHELD}"),
+    ],
+)
+def test_a_line_made_of_a_refusals_text_says_which_kind_it_was(name, error, expected):
+    record = logging.makeLogRecord(
+        {
+            "name": name,
+            "msg": str(error) if error else f"Invalid HTTP_HOST header: '{CANARY}'.",
+            "exc_info": (type(error), error, None) if error else None,
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == expected
+
+
+def test_a_line_with_named_arguments_and_a_request_keeps_its_text():
+    record = logging.makeLogRecord(
+        {
+            "msg": "%(what)s failed",
+            "args": {"what": "Export"},
+            "request": RequestFactory().get("/"),
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == "Export failed"
+
+
+def test_the_filter_masks_the_extra_fields_for_every_handler_after_it():
+    record = logging.makeLogRecord({"msg": "done", "route": "/thanks/+77015550199/"})
+    NoPersonalData().filter(record)
+    assert record.route == "/thanks/[phone]/"
+
+
+def test_a_development_server_line_whose_request_is_a_socket_passes_unchanged():
+    """runserver's lines (django.server) carry the connection as `request`, not a request."""
+    record = logging.makeLogRecord(
+        {
+            "name": "django.server",
+            "msg": '"%s" %s %s',
+            "args": ("GET /healthz HTTP/1.1", "200", "2"),
+            "request": object(),
+        }
+    )
+    NoPersonalData().filter(record)
+    assert record.getMessage() == '"GET /healthz HTTP/1.1" 200 2'
