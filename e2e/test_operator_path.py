@@ -1,38 +1,11 @@
-import base64
 import re
 import uuid
 
 import pytest
-from django_otp.oath import totp
+
+from e2e.helpers import PASSWORD, choose_own_password, current_code, submit_inquiry
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "Operator password for e2e 2026"
-# create_operator sets PASSWORD; at the first login the person replaces it with this one.
-OWN_PASSWORD = "A password only the operator knows 2026"
-
-
-def current_code(secret):
-    key = base64.b32decode(secret.replace(" ", "").upper())
-    return f"{totp(key):06d}"
-
-
-def choose_own_password(page):
-    """The first login's second step: the password the administrator set is replaced."""
-    page.wait_for_url(re.compile(r"/second-factor/password/"))
-    page.fill("#id_new_password1", OWN_PASSWORD)
-    page.fill("#id_new_password2", OWN_PASSWORD)
-    page.click("form input[type=submit]")
-
-
-def submit_inquiry(page, site, phone):
-    page.goto(site.url + "/")
-    page.fill("#id_name", "Ержан Оператор-тест")
-    page.fill("#id_phone", phone)
-    page.check("#id_consent")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/thanks/"))
-    return page.inner_text(".reference")
 
 
 def test_operator_logs_in_with_second_factor_finds_by_phone_and_marks_processed(

@@ -5,27 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from e2e.test_operator_path import PASSWORD, choose_own_password, current_code, submit_inquiry
+from e2e.helpers import PASSWORD, log_in_first_time, submit_inquiry
 
 pytestmark = pytest.mark.browser
 
 PHONE_AS_TYPED_BY_VISITOR = "+7 705 321 54 76"
 PHONE_IN_THE_E_MAIL = "8 (705) 321-54-76"
 PHONE_READ_OUT = "87053215476"
-
-
-def log_in_first_time(page, site, username):
-    """Password, a password of one's own, then the authenticator app is enrolled from the
-    key on the QR page."""
-    page.goto(site.url + "/admin/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    choose_own_password(page)
-    page.wait_for_url(re.compile(r"/second-factor/enrol/"))
-    page.fill("input[name=token]", current_code(page.inner_text(".secret")))
-    page.click("form button[type=submit], form input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def new_page(browser):

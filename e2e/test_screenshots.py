@@ -14,8 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from e2e.test_operator_path import PASSWORD
-from e2e.test_privacy_officer_path import log_in_first_time
+from e2e.helpers import PASSWORD, log_in_first_time
 
 pytestmark = pytest.mark.browser
 

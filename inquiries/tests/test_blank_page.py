@@ -16,7 +16,7 @@ from inquiries import blank_page
 from inquiries.forms import form_started_at
 from inquiries.tests.helpers import form_data
 from qarat.analytics import analytics_cookie_name
-from qarat.tests.test_analytics import metrika_tag
+from qarat.tests.helpers import metrika_tag
 from texts.tests.helpers import set_text
 
 DYNAMIC = re.compile(r'(name="(?:csrfmiddlewaretoken|token|started)" value=")[^"]*"')

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from inquiries.models import Inquiry, InquiryView
 from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 from privacy.exports import CSV_COLUMNS, PRINT_CSS, csv_safe, print_css_source
-from privacy.tests.test_requests import OTHER_PHONE, act, make_request
+from privacy.tests.helpers import OTHER_PHONE, act, make_request
 
 pytestmark = pytest.mark.django_db
 

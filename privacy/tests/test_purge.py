@@ -3,7 +3,6 @@ import io
 import uuid
 
 import pytest
-from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -14,11 +13,12 @@ from django.utils import timezone
 
 from consent.models import ConsentVersion
 from inquiries.models import Inquiry, InquiryView
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
+from inquiries.tests.helpers import CANARY_PHONE, make_inquiry
 from privacy.hashing import phone_hash
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.retention import retention_cutoff
 from privacy.services import PURGE_JOB, inquiries_destroy, inquiries_purge
+from privacy.tests.helpers import assert_canary_gone_from_every_table
 
 pytestmark = pytest.mark.django_db
 
@@ -263,15 +263,6 @@ def test_a_purge_keeps_the_admin_log_of_what_it_does_not_delete():
         kept_inquiry_entry.pk,
         consent_entry.pk,
     }
-
-
-def assert_canary_gone_from_every_table():
-    canaries = (CANARY_NAME, CANARY_PHONE, CANARY_PHONE[2:], CANARY_MESSAGE)
-    for model in apps.get_models():
-        for row in model.objects.all().values():
-            text = " ".join(str(value) for value in row.values())
-            for canary in canaries:
-                assert canary not in text, f"{model._meta.label} still holds {canary!r}"
 
 
 def test_last_successful_run_is_recorded_and_the_admin_warns_when_it_is_old(

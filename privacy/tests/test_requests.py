@@ -23,7 +23,14 @@ from inquiries.tests.helpers import (
 from privacy.exports import print_css_source
 from privacy.hashing import phone_hash
 from privacy.models import DestructionRecord, SubjectRequest
-from privacy.tests.test_purge import assert_canary_gone_from_every_table
+from privacy.tests.helpers import (
+    OTHER_PHONE,
+    REGISTER,
+    act,
+    act_url,
+    assert_canary_gone_from_every_table,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,26 +57,10 @@ def deleted_text(deleted, held):
     }
 
 
-REGISTER = "/admin/privacy/subjectrequest/"
 INQUIRIES = "/admin/inquiries/inquiry/"
-OTHER_PHONE = "+77029998877"
 
 
 # --- helpers and fixtures -----------------------------------------------------------------
-
-
-def make_request(kind, *, phone=CANARY_PHONE, **fields):
-    return SubjectRequest.objects.create(
-        kind=kind, phone_hash=phone_hash(phone), phone_last_digits=phone[-2:], **fields
-    )
-
-
-def act_url(subject_request):
-    return f"{REGISTER}{subject_request.pk}/act/"
-
-
-def act(client, subject_request, action="find", phone=CANARY_PHONE_TYPED):
-    return client.post(act_url(subject_request), {"phone": phone, "action": action})
 
 
 def add_request(client, kind="information", phone=CANARY_PHONE_TYPED, **overrides):

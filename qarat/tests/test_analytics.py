@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 import pytest
 
 from inquiries.tests.helpers import form_data, make_inquiry
+from qarat.tests.helpers import metrika_tag
 
 pytestmark = pytest.mark.django_db
 
 COUNTER = "98765432"
 COOKIE = "analytics_consent"
-METRIKA_TAG = re.compile(r'<script src="[^"]*/js/metrika\.js"[^>]*>')
 
 
 @pytest.fixture
@@ -38,11 +38,6 @@ def choose(client, choice, next_url="/", prefix=""):
 
 def banner(page):
     match = re.search(r'<section class="analytics-banner".*?</section>', page, re.S)
-    return match and match.group(0)
-
-
-def metrika_tag(page):
-    match = METRIKA_TAG.search(page)
     return match and match.group(0)
 
 

@@ -5,9 +5,6 @@ is "stopped" by cutting a TCP relay between the two; SQLite by putting a directo
 its file was. Either way the server notices only through failed connections, as in life.
 """
 
-import contextlib
-import socket
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from qarat.tests.helpers import Relay
 from qarat.tests.live import (
     Browserless,
-    free_port,
     gunicorn,
     manage,
     own_database,
@@ -26,57 +23,6 @@ from qarat.tests.live import (
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"
-
-
-class Relay:
-    """A TCP relay to PostgreSQL that can be cut (stopping the database) and restored."""
-
-    def __init__(self, target):
-        self.target = target
-        self.port = free_port()
-        self.sockets = []
-        self.listener = None
-
-    def start(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen(32)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
-
-    def stop(self):
-        # shutdown() wakes the thread blocked in accept(); close() alone would not.
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self.sockets.clear()
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.close()
 
 
 @pytest.fixture

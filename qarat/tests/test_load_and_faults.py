@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qarat.tests.helpers import Relay
 from qarat.tests.live import (
     Browserless,
     free_port,
@@ -18,7 +19,6 @@ from qarat.tests.live import (
     own_database,
     site_environment,
 )
-from qarat.tests.test_database_down import Relay
 
 WAIT_FOR_UNCLAIMED = """
 import time

@@ -1,27 +1,11 @@
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from qarat.tests.helpers import run_django
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def run_django(code, **env_overrides):
-    """Start a fresh Python with only the given environment, as a server start would."""
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
-    env.pop("DATABASE_URL", None)
-    env.update(DJANGO_SETTINGS_MODULE="qarat.settings", **env_overrides)
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_missing_secret_key_stops_start_up_with_debug_off():

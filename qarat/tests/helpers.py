@@ -1,0 +1,87 @@
+"""Helpers of the site-wide tests: a fresh Python with given settings, a cuttable relay to
+the database, the Metrica tag of a page."""
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from qarat.tests.live import free_port
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+METRIKA_TAG = re.compile(r'<script src="[^"]*/js/metrika\.js"[^>]*>')
+
+
+def metrika_tag(page):
+    match = METRIKA_TAG.search(page)
+    return match and match.group(0)
+
+
+def run_django(code, **env_overrides):
+    """Start a fresh Python with only the given environment, as a server start would."""
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    env.pop("DATABASE_URL", None)
+    env.update(DJANGO_SETTINGS_MODULE="qarat.settings", **env_overrides)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class Relay:
+    """A TCP relay to PostgreSQL that can be cut (stopping the database) and restored."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = free_port()
+        self.sockets = []
+        self.listener = None
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(32)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def stop(self):
+        # shutdown() wakes the thread blocked in accept(); close() alone would not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.close()
