@@ -31,6 +31,7 @@ from inquiries.tests.helpers import (
     form_data,
     make_inquiry,
 )
+from qarat.tests.live import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +46,6 @@ def assert_no_personal_data(text):
 
 def admin_link(settings, inquiry):
     return f"https://example.kz/{settings.ADMIN_URL}inquiries/inquiry/{inquiry.pk}/change/"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Inbox:
