@@ -23,6 +23,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from privacy.models import JobRun
+
 logger = logging.getLogger(__name__)
 
 JOURNAL_JOB = "destruction_journal"
@@ -44,8 +46,6 @@ def _open_for_append(path):
 
 def journal_write(entry):
     """Append one event; False (logged, and shown to staff) if the file cannot be written."""
-    from privacy.models import JobRun
-
     try:
         with _open_for_append(journal_path()) as journal:
             journal.write(json.dumps(entry) + "\n")
