@@ -1,102 +1,23 @@
-import datetime
-import re
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.paginator import Paginator
-from django.db.models import Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
-from inquiries.forms import MESSAGE_CONTROL_CHARACTERS, InquiryForm
+from inquiries.forms import InquiryAdminForm
 from inquiries.models import (
-    REFERENCE_PATTERN,
     Inquiry,
-    InquiryQuerySet,
     InquiryView,
-    count_capped,
 )
-from inquiries.phones import PhoneField, phone_display, phone_search_prefixes
+from inquiries.phones import phone_display
+from inquiries.triage import CappedCountPaginator, TriageQuerySet, search_by_reference_or_phone
 from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
-
-
-class InquiryAdminForm(forms.ModelForm):
-    """A privacy officer's correction keeps the rules of the public form."""
-
-    phone = PhoneField(label=_("phone"))
-
-    class Meta:
-        model = Inquiry
-        fields = ["name", "phone", "message", "status", "note", "legal_hold_reason"]
-
-    def clean_name(self):
-        return InquiryForm.clean_name_value(self.cleaned_data["name"])
-
-    def clean_message(self):
-        message = self.cleaned_data["message"]
-        if MESSAGE_CONTROL_CHARACTERS.search(message):
-            raise forms.ValidationError(
-                _("Remove the invisible control characters (such as NUL) from this field.")
-            )
-        return message
-
-    def clean_legal_hold_reason(self):
-        return " ".join(self.cleaned_data["legal_hold_reason"].split())
-
-
-REFERENCE = re.compile(rf"^{REFERENCE_PATTERN}$")
-
-
-class CappedCountPaginator(Paginator):
-    """Counts a capped number of rows, so a page of a table of millions never counts them all."""
-
-    @cached_property
-    def count(self):
-        return count_capped(self.object_list)
-
-
-def _periods(first, last, kind):
-    """Each year, month or day from `first` to `last` (aware datetimes, local midnight)."""
-    day = first.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind in ("year", "month"):
-        day = day.replace(day=1)
-    if kind == "year":
-        day = day.replace(month=1)
-    periods = []
-    while day <= last:
-        periods.append(day)
-        if kind == "day":
-            next_date = day.date() + datetime.timedelta(days=1)
-            day = timezone.make_aware(datetime.datetime.combine(next_date, datetime.time()))
-        elif kind == "month":
-            day = day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
-        else:
-            day = day.replace(year=day.year + 1)
-    return periods
-
-
-class TriageQuerySet(InquiryQuerySet):
-    """The triage list's queryset: date drill-down links from MIN/MAX on the index.
-
-    Django's date hierarchy asks for DISTINCT truncated dates, a scan of every row; with
-    inquiries arriving daily, every period between the first and the last holds some.
-    """
-
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
-        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
-        if bounds["first"] is None:
-            return []
-        first, last = (timezone.localtime(bounds[key]) for key in ("first", "last"))
-        return _periods(first, last, kind)
 
 
 @admin.register(Inquiry)
@@ -239,15 +160,9 @@ class InquiryAdmin(StaffModelAdmin):
     # --- search: phone prefix on the index, reference exact, else name --------------------
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if REFERENCE.match(term.upper()):
-            return queryset.filter(reference=term.upper()), False
-        prefixes = phone_search_prefixes(term)
-        if prefixes:
-            condition = Q()
-            for prefix in prefixes:
-                condition |= Q(phone__startswith=prefix)
-            return queryset.filter(condition), False
+        found = search_by_reference_or_phone(queryset, search_term)
+        if found is not None:
+            return found, False
         return super().get_search_results(request, queryset, search_term)
 
     # --- permissions: nobody deletes or adds inquiries here --------------------------------

@@ -15,6 +15,7 @@ from consent.acceptance import (
     consent_version_to_show,
 )
 from consent.models import current_version
+from inquiries.models import Inquiry
 from inquiries.phones import PhoneField
 
 NAME_MAX_LENGTH = 100
@@ -227,3 +228,27 @@ class InquiryForm(forms.Form):
     @property
     def consent_ticked(self):
         return bool(self.is_bound and self["consent"].value() and "consent" not in self.errors)
+
+
+class InquiryAdminForm(forms.ModelForm):
+    """A privacy officer's correction keeps the rules of the public form."""
+
+    phone = PhoneField(label=_("phone"))
+
+    class Meta:
+        model = Inquiry
+        fields = ["name", "phone", "message", "status", "note", "legal_hold_reason"]
+
+    def clean_name(self):
+        return InquiryForm.clean_name_value(self.cleaned_data["name"])
+
+    def clean_message(self):
+        message = self.cleaned_data["message"]
+        if MESSAGE_CONTROL_CHARACTERS.search(message):
+            raise forms.ValidationError(
+                _("Remove the invisible control characters (such as NUL) from this field.")
+            )
+        return message
+
+    def clean_legal_hold_reason(self):
+        return " ".join(self.cleaned_data["legal_hold_reason"].split())

@@ -262,7 +262,7 @@ def test_date_periods_cover_first_to_last(first, last, kind, expected):
 
     from django.utils import timezone
 
-    from inquiries.admin import _periods
+    from inquiries.triage import periods as _periods
 
     def local(text):
         return timezone.make_aware(datetime.datetime.fromisoformat(text))

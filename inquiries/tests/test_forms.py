@@ -4,8 +4,7 @@ import pytest
 from django.utils import translation
 
 from consent.tests.helpers import make_draft
-from inquiries.admin import InquiryAdminForm
-from inquiries.forms import InquiryForm
+from inquiries.forms import InquiryAdminForm, InquiryForm
 from inquiries.tests.helpers import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db

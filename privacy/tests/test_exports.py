@@ -403,7 +403,7 @@ def test_export_queries_do_not_grow_with_the_inquiries(privacy_officer):
 def test_every_export_needs_the_export_permission(privacy_officer, subject):
     from django.contrib.auth.models import Permission
 
-    from privacy.admin import EXPORTS
+    from privacy.carry_out import EXPORTS
 
     subject_request = subject[0]
     officer = privacy_officer.user

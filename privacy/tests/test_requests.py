@@ -772,11 +772,12 @@ def test_error_reports_hide_the_typed_number(privacy_officer, monkeypatch, caplo
     )
 
     import privacy.admin
+    import privacy.carry_out
 
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(privacy.admin, "inquiries_destroy", broken)
+    monkeypatch.setattr(privacy.carry_out, "inquiries_destroy", broken)
     privacy_officer.raise_request_exception = False
     subject_request = make_request("deletion")
     caplog.set_level(logging.ERROR, logger="django.request")

@@ -1,12 +1,8 @@
-"""The four public texts as the site showed them before they were editable, and the
-permission for privacy officers to change them (operators do not get it)."""
+"""The four public texts as the site showed them before they were editable (who may change
+them is staff.roles' business)."""
 
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
-
-PRIVACY_OFFICERS = "Privacy officers"
-PERMISSIONS = ["view_publictext", "change_publictext"]
 
 
 def seed_texts():
@@ -41,27 +37,10 @@ def seed(apps, schema_editor):
         PublicText.objects.get_or_create(
             key=key, defaults={f"text_{code}": text for code, text in texts.items()}
         )
-    # Permissions are normally created after all migrations; the group needs them now.
-    app_config = apps.get_app_config("texts")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=PRIVACY_OFFICERS)
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="texts", codename__in=PERMISSIONS)
-    )
 
 
 def unseed(apps, schema_editor):
     apps.get_model("texts", "PublicText").objects.all().delete()
-    Permission = apps.get_model("auth", "Permission")
-    group = apps.get_model("auth", "Group").objects.filter(name=PRIVACY_OFFICERS).first()
-    if group:
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="texts", codename__in=PERMISSIONS)
-        )
 
 
 class Migration(migrations.Migration):
