@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Personal data: retention and requests")
-
-    def ready(self):
-        from privacy import checks  # noqa: F401 - registers the system checks

@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-MAX_RETENTION_YEARS = 3
+from qarat.settings_rules import MAX_RETENTION_YEARS
 
 
 def anniversary(moment, *, years):

@@ -6,3 +6,6 @@ class QaratConfig(AppConfig):
 
     name = "qarat"
     verbose_name = "QARAT"
+
+    def ready(self):
+        from qarat import checks  # noqa: F401 - registers the deployment checks

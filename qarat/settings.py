@@ -10,6 +10,8 @@ import csp.constants
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from qarat.settings_rules import broken_rules
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -21,20 +23,10 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG off the site refuses to start without it: "
-            "set SECRET_KEY in the environment or in .env (see .env.example)."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
-if not ALLOWED_HOSTS and not DEBUG:
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS is not set. With DEBUG off the site refuses to start without it: "
-        "set ALLOWED_HOSTS (comma-separated host names) in the environment or in .env."
-    )
 
 INSTALLED_APPS = [
     # The admin, with staff.admin_site.StaffAdminSite as `admin.site` (password + code).
@@ -131,10 +123,6 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # The admin's address; default "admin/". Must end with a slash.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
-if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
-    raise ImproperlyConfigured(
-        "ADMIN_URL must look like 'path/' (no leading slash, one trailing slash)."
-    )
 
 # Staff login: password (validators below), then a TOTP code from an authenticator app.
 # Without the code the admin stays shut whenever this is on; it is on unless DEBUG.
@@ -144,16 +132,12 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end when the browser closes, and at the latest a working day after the last change.
 SESSION_HOURS = env.int("SESSION_HOURS", default=9)
-if SESSION_HOURS < 1:
-    raise ImproperlyConfigured("SESSION_HOURS must be a whole number of hours, 1 or more.")
 SESSION_COOKIE_AGE = SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Reverse proxies in front of the site that append the client address to X-Forwarded-For
 # (docs/deploy.md). 0: the site is reached directly and REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # TLS ends at that proxy, which tells the site the original scheme (docs/deploy.md).
 TLS_AT_PROXY = env.bool("TLS_AT_PROXY", default=TRUSTED_PROXY_COUNT > 0)
 if TLS_AT_PROXY:
@@ -207,10 +191,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # No banner on every management command (cron would mail it daily).
 AXES_VERBOSE = False
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=30)
-if AXES_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1:
-    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be 1 or more.")
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -221,10 +204,6 @@ AXES_CLIENT_IP_CALLABLE = "qarat.network.client_ip_address"
 # Days the address and browser of each staff login and failed attempt are kept
 # (purge_login_records deletes older ones daily); never shorter than a lockout.
 STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
-if STAFF_LOGIN_RECORDS_DAYS < 1 or timedelta(days=STAFF_LOGIN_RECORDS_DAYS) < AXES_COOLOFF_TIME:
-    raise ImproperlyConfigured(
-        "STAFF_LOGIN_RECORDS_DAYS must be 1 or more, and no shorter than LOGIN_COOLOFF_MINUTES."
-    )
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -302,12 +281,7 @@ CONTENT_SECURITY_POLICY = _csp(bool(YANDEX_METRIKA_ID))
 # Key of the phone-number hashes in the request register and destruction records. Never
 # change it once in use: old records would no longer match their numbers.
 PHONE_HASH_KEY = env.str("PHONE_HASH_KEY", default="")
-if not PHONE_HASH_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "PHONE_HASH_KEY is not set. With DEBUG off the site refuses to start without it: "
-            "set a long random PHONE_HASH_KEY, different from SECRET_KEY (see .env.example)."
-        )
+if not PHONE_HASH_KEY and DEBUG:
     PHONE_HASH_KEY = "insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 # Inquiries are deleted at their N-th anniversary; at most 3 (a system check refuses more).
@@ -368,8 +342,6 @@ OPERATOR = {
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # "text" (default) or "json": one JSON object per line for log collectors.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
-if LOG_FORMAT not in ("text", "json"):
-    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 # Every handler keeps personal data out (qarat/privacy_logging.py); Django's own loggers use
 # these handlers, not its defaults.
 LOGGING = {
@@ -412,3 +384,7 @@ DEFAULT_EXCEPTION_REPORTER = "qarat.privacy_logging.NoPersonalDataReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "qarat.privacy_logging.NoPersonalDataReporterFilter"
 # Who gets e-mailed error reports (comma-separated addresses); none by default.
 ADMINS = [("", address) for address in env.list("ERROR_REPORT_EMAILS", default=[])]
+
+# Every rule above at once (qarat/settings_rules.py): the site and each command refuse to load.
+if _broken := broken_rules(globals()):
+    raise ImproperlyConfigured("\n".join(["The settings break these rules:", *_broken]))

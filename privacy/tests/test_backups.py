@@ -16,7 +16,6 @@ from django.utils import timezone
 from inquiries.models import Inquiry
 from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, make_inquiry
 from privacy.backups import backup_dir, backups_rotate, major_version
-from privacy.checks import retention_within_the_consent
 from privacy.hashing import phone_hash
 from privacy.journal import journal_entries
 from privacy.models import DestructionRecord
@@ -69,12 +68,6 @@ def test_old_backups_are_rotated_away(settings):
     assert backups_rotate(now=now, keep_days=7) == 2
     assert {path.name for path in directory.iterdir()} == {n for n, kept in names.items() if kept}
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
-
-
-@pytest.mark.parametrize("keep", [0, 3 * 365, 5000])
-def test_backups_kept_as_long_as_the_retention_are_refused(settings, keep):
-    settings.BACKUP_KEEP_DAYS = keep
-    assert [e.id for e in retention_within_the_consent(None)] == ["privacy.E005"]
 
 
 # --- The whole story on a database of its own (PostgreSQL in CI's second run) -----------

@@ -93,7 +93,7 @@ def test_check_deploy_warns_about_a_cache_each_process_keeps_alone():
         text=True,
         timeout=120,
     )
-    assert "inquiries.W001" in result.stdout + result.stderr
+    assert "qarat.W001" in result.stdout + result.stderr
 
 
 def test_plain_http_is_redirected_to_https(served):

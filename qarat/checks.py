@@ -1,3 +1,5 @@
+"""Deployment advice for `check --deploy`; rules the settings must keep are in settings_rules."""
+
 from django.conf import settings
 from django.core import checks
 
@@ -18,7 +20,7 @@ def shared_cache_in_production(app_configs, **kwargs):
                 "between workers and servers, and a published consent version or edited "
                 "public text reaches the other workers only after TEXTS_CACHE_SECONDS.",
                 hint="Set CACHE_URL=redis://127.0.0.1:6379/1 (README, Configuration).",
-                id="inquiries.W001",
+                id="qarat.W001",
             )
         ]
     return []
