@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from e2e.helpers import PASSWORD, choose_own_password, current_code, submit_inquiry
+from testkit.browser import PASSWORD, choose_own_password, current_code, submit_inquiry
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.helpers import PASSWORD, log_in_first_time, submit_inquiry
+from testkit.browser import PASSWORD, log_in_first_time, submit_inquiry
 
 pytestmark = pytest.mark.browser
 

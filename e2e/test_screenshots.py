@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
-from e2e.helpers import PASSWORD, log_in_first_time
+from testkit.browser import PASSWORD, log_in_first_time
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ SEED_MONTH = """
 import datetime
 from django.utils import timezone
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import make_inquiry
+from testkit.inquiries import make_inquiry
 now = timezone.now()
 for day in range(30):
     for n in range(day * 7 % 5 + 1):

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from consent.models import ConsentVersion
-from consent.tests.helpers import make_draft
+from testkit.consent import make_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +11,8 @@ CHANGELIST = "/admin/consent/consentversion/"
 
 
 @pytest.fixture
-def staff_client(verified_client_factory):
+def consent_editor(verified_client_factory):
+    """Staff with the consent permissions only (no group), for the admin's own rules."""
     user = User.objects.create_user("editor", password="a long enough password 1", is_staff=True)
     for codename in ("view_consentversion", "add_consentversion", "change_consentversion"):
         user.user_permissions.add(Permission.objects.get(codename=codename))
@@ -67,24 +68,24 @@ def test_staff_drafts_a_version_and_publishes_it(verified_admin_client):
     assert verified_admin_client.get("/en/consent/").content.decode().count("Text 2") == 1
 
 
-def test_publishing_needs_the_publish_permission(staff_client):
+def test_publishing_needs_the_publish_permission(consent_editor):
     draft = make_draft()
-    page = staff_client.get(CHANGELIST).content.decode()
+    page = consent_editor.get(CHANGELIST).content.decode()
     assert 'value="publish"' not in page
-    staff_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    consent_editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.number is None
-    staff_client.user.user_permissions.add(
+    consent_editor.user.user_permissions.add(
         Permission.objects.get(codename="publish_consentversion")
     )
-    staff_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    consent_editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.number == 2
 
 
-def test_a_draft_can_be_edited_in_the_admin(staff_client):
+def test_a_draft_can_be_edited_in_the_admin(consent_editor):
     draft = make_draft()
-    response = staff_client.post(
+    response = consent_editor.post(
         f"{CHANGELIST}{draft.pk}/change/",
         {
             "kind": "consent",

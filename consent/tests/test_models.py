@@ -12,8 +12,8 @@ from consent.models import (
     current_version,
     published_versions,
 )
-from consent.tests.helpers import make_draft
-from inquiries.tests.helpers import make_inquiry
+from testkit.consent import make_draft
+from testkit.inquiries import make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.db import IntegrityError, connection, transaction
 from django.forms import modelform_factory
 
 from consent.models import ConsentVersion, ConsentVersionImmutable, current_version
-from consent.tests.helpers import make_draft, make_policy_draft
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import form_data, make_inquiry
+from testkit.consent import make_draft, make_policy_draft
+from testkit.inquiries import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import hashlib
 import pytest
 
 from consent.models import ConsentVersion
-from consent.tests.helpers import make_draft
+from testkit.consent import make_draft
 
 pytestmark = pytest.mark.django_db
 

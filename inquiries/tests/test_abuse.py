@@ -18,7 +18,7 @@ from inquiries.forms import (
 )
 from inquiries.models import Inquiry
 from inquiries.rate_limit import rate_parse
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE_TYPED, form_data
+from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE_TYPED, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from inquiries.models import Inquiry, InquiryView
-from inquiries.tests.helpers import (
+from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,

@@ -11,13 +11,13 @@ from django.template import Context, RequestContext
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
-from consent.tests.helpers import make_draft
 from inquiries import blank_page
 from inquiries.forms import form_started_at
-from inquiries.tests.helpers import form_data
 from qarat.analytics import analytics_cookie_name
-from qarat.tests.helpers import metrika_tag
-from texts.tests.helpers import set_text
+from testkit.consent import make_draft
+from testkit.inquiries import form_data
+from testkit.site import metrika_tag
+from testkit.texts import set_text
 
 DYNAMIC = re.compile(r'(name="(?:csrfmiddlewaretoken|token|started)" value=")[^"]*"')
 

@@ -18,7 +18,7 @@ from inquiries.dashboard import (
     window_days,
 )
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
+from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import uuid
 import pytest
 from django.utils import translation
 
-from consent.tests.helpers import make_draft
 from inquiries.forms import InquiryAdminForm, InquiryForm
-from inquiries.tests.helpers import form_data, make_inquiry
+from testkit.consent import make_draft
+from testkit.inquiries import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
+from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

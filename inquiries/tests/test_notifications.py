@@ -23,7 +23,8 @@ from inquiries.notifications import (
     notification_send,
     notifications_send_pending,
 )
-from inquiries.tests.helpers import (
+from qarat.tests.live import free_port
+from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,
@@ -31,7 +32,6 @@ from inquiries.tests.helpers import (
     form_data,
     make_inquiry,
 )
-from qarat.tests.live import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -9,16 +9,16 @@ from django.test.utils import CaptureQueriesContext
 
 from consent import models as consent_models
 from consent.models import ConsentVersion
-from consent.tests.helpers import make_draft
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import (
+from qarat import cache as qarat_cache
+from testkit.consent import make_draft
+from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_TYPED,
     form_data,
 )
-from qarat import cache as qarat_cache
 
 pytestmark = pytest.mark.django_db
 

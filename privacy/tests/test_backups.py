@@ -14,12 +14,12 @@ import pytest
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, make_inquiry
 from privacy.backups import backup_dir, backups_rotate, major_version
 from privacy.hashing import phone_hash
 from privacy.journal import journal_entries
 from privacy.models import DestructionRecord
 from privacy.services import inquiries_destroy
+from testkit.inquiries import CANARY_NAME, CANARY_PHONE, make_inquiry
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

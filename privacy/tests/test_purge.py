@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from consent.models import ConsentVersion
 from inquiries.models import Inquiry, InquiryView
-from inquiries.tests.helpers import CANARY_PHONE, make_inquiry
 from privacy.hashing import phone_hash
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from privacy.retention import retention_cutoff
 from privacy.services import PURGE_JOB, inquiries_destroy, inquiries_purge
-from privacy.tests.helpers import assert_canary_gone_from_every_table
+from testkit.inquiries import CANARY_PHONE, make_inquiry
+from testkit.privacy import assert_canary_gone_from_every_table
 
 pytestmark = pytest.mark.django_db
 

@@ -13,17 +13,17 @@ from django.utils import timezone, translation
 
 from inquiries.models import Inquiry
 from inquiries.phones import phone_display
-from inquiries.tests.helpers import (
+from privacy.exports import print_css_source
+from privacy.hashing import phone_hash
+from privacy.models import DestructionRecord, SubjectRequest
+from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_TYPED,
     make_inquiry,
 )
-from privacy.exports import print_css_source
-from privacy.hashing import phone_hash
-from privacy.models import DestructionRecord, SubjectRequest
-from privacy.tests.helpers import (
+from testkit.privacy import (
     OTHER_PHONE,
     REGISTER,
     act,

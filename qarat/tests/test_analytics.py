@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from inquiries.tests.helpers import form_data, make_inquiry
-from qarat.tests.helpers import metrika_tag
+from testkit.inquiries import form_data, make_inquiry
+from testkit.site import metrika_tag
 
 pytestmark = pytest.mark.django_db
 

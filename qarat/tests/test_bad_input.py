@@ -18,8 +18,8 @@ from django.test import Client
 from inquiries.forms import InquiryForm
 from inquiries.models import Inquiry
 from inquiries.phones import PhoneField
-from inquiries.tests.helpers import form_data, make_inquiry
 from staff.forms import TokenForm
+from testkit.inquiries import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 

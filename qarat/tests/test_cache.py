@@ -10,7 +10,7 @@ from django.db import OperationalError
 from django_redis.cache import RedisCache
 
 from qarat.cache import PROCESS_SECONDS, SharedValue
-from qarat.tests.helpers import run_django
+from testkit.site import run_django
 
 
 @pytest.fixture

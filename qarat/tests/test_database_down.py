@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.helpers import Relay
 from qarat.tests.live import (
     Browserless,
     gunicorn,
@@ -20,6 +19,7 @@ from qarat.tests.live import (
     own_database,
     site_environment,
 )
+from testkit.site import Relay
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"

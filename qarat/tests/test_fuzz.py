@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import (
+from testkit.inquiries import (
     CANARIES,
     CANARY_MESSAGE,
     CANARY_NAME,

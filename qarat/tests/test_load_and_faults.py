@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.helpers import Relay
 from qarat.tests.live import (
     Browserless,
     free_port,
@@ -19,6 +18,7 @@ from qarat.tests.live import (
     own_database,
     site_environment,
 )
+from testkit.site import Relay
 
 WAIT_FOR_UNCLAIMED = """
 import time

@@ -3,7 +3,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 
 from qarat.network import client_ip_address
-from staff.tests.helpers import log_in, make_staff
+from testkit.staff import log_in, make_staff
 
 PROXY = "127.0.0.1"  # nginx on the same host, as docs/deploy.md sets it up
 CLIENT = "203.0.113.9"

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import (
+from testkit.inquiries import (
     CANARIES,
     CANARY_MESSAGE,
     CANARY_NAME,

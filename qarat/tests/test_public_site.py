@@ -17,9 +17,9 @@ from django.urls import path as url_path
 from django.urls import reverse
 
 from inquiries.models import Inquiry
-from inquiries.tests.helpers import form_data
 from qarat.sitemaps import PUBLIC_PAGES
 from qarat.urls import urlpatterns as site_urlpatterns
+from testkit.inquiries import form_data
 
 LANGUAGES = [("", "ru"), ("/kk", "kk"), ("/en", "en")]
 HOME_BUDGET_BYTES = 60 * 1024

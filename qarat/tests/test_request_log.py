@@ -4,8 +4,8 @@ import logging
 
 import pytest
 
-from inquiries.tests.helpers import CANARY_NAME, CANARY_PHONE, form_data
 from qarat.privacy_logging import JsonFormatter, NoPersonalData
+from testkit.inquiries import CANARY_NAME, CANARY_PHONE, form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.helpers import run_django
+from testkit.site import run_django
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from qarat.settings_rules import broken_rules
-from qarat.tests.helpers import run_django
+from testkit.site import run_django
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from staff.models import PasswordChangeRequired
-from staff.tests.helpers import PASSWORD, make_staff
+from testkit.staff import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

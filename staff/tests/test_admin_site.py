@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from staff.admin_site import StaffAdminSite, StrictListsMixin
-from staff.tests.helpers import log_in, make_staff, token
+from testkit.staff import log_in, make_staff, token
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +108,9 @@ def fill_every_list():
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     from inquiries.models import InquiryView
-    from inquiries.tests.helpers import make_inquiry
     from privacy.hashing import phone_hash
     from privacy.models import DestructionRecord, JobRun, SubjectRequest
+    from testkit.inquiries import make_inquiry
 
     user = make_staff("filler")
     inquiry = make_inquiry(legal_hold_reason="bankruptcy case", note="called", processed_by=user)

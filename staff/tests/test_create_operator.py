@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from staff.management.commands import create_operator
 from staff.models import PasswordChangeRequired
-from staff.tests.helpers import PASSWORD, log_in
+from testkit.staff import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from staff.tests.helpers import PASSWORD, log_in, make_staff
+from testkit.staff import PASSWORD, log_in, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from staff.tests.helpers import log_in, make_staff
+from testkit.staff import log_in, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from qarat.tests.helpers import run_django
+from testkit.site import run_django
 
 SHOW = (
     "from django.conf import settings as s; "

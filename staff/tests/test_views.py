@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp import models as totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import PasswordChangeRequired
-from staff.tests.helpers import PASSWORD, log_in, make_staff, token, wrong_token
+from testkit.staff import PASSWORD, log_in, make_staff, token, wrong_token
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
+from testkit.texts import elements
 from texts.markup import render_markdown, render_plain
-from texts.tests.helpers import elements
 
 
 def test_paragraphs_line_breaks_bold_and_italic_are_kept():

@@ -7,9 +7,9 @@ from django.db import OperationalError, connection
 from django.utils import translation
 
 from qarat.cache import PROCESS_SECONDS
+from testkit.texts import set_text
 from texts import models
 from texts.models import PublicText, public_texts
-from texts.tests.helpers import set_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.conf import settings
 
-from texts.tests.helpers import elements, set_text
+from testkit.texts import elements, set_text
 
 pytestmark = pytest.mark.django_db
 

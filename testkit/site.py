@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qarat.tests.live import free_port
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]
 METRIKA_TAG = re.compile(r'<script src="[^"]*/js/metrika\.js"[^>]*>')
 
 

@@ -2,14 +2,14 @@
 
 from django.apps import apps
 
-from inquiries.tests.helpers import (
+from privacy.hashing import phone_hash
+from privacy.models import SubjectRequest
+from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
     CANARY_PHONE,
     CANARY_PHONE_TYPED,
 )
-from privacy.hashing import phone_hash
-from privacy.models import SubjectRequest
 
 REGISTER = "/admin/privacy/subjectrequest/"
 OTHER_PHONE = "+77029998877"
