@@ -102,19 +102,26 @@ def start_scheduler(tmp_path, database):
 
 
 def read_until(process, text, seconds=60):
-    """The scheduler's output up to the first line containing `text` (AssertionError if none)."""
-    seen = []
+    """The scheduler's output up to the first line containing `text` (AssertionError if none).
+
+    Reads the pipe's bytes itself: select() cannot see lines already in a file object's buffer.
+    """
+    pending, seen = getattr(process, "unread", ""), []
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        while "\n" in pending:
+            line, pending = pending.split("\n", 1)
+            seen.append(line + "\n")
+            if text in line:
+                process.unread = pending
+                return "".join(seen)
         if not select.select([process.stdout], [], [], 1)[0]:
             continue
-        line = process.stdout.readline()
-        if not line:
+        chunk = os.read(process.stdout.fileno(), 65536)
+        if not chunk:
             break
-        seen.append(line)
-        if text in line:
-            return "".join(seen)
-    raise AssertionError(f"{text!r} not seen; output:\n{''.join(seen)}")
+        pending += chunk.decode()
+    raise AssertionError(f"{text!r} not seen; output:\n{''.join(seen)}{pending}")
 
 
 def test_the_scheduler_runs_no_job_before_migrations_and_stops_on_sigterm(tmp_path):
