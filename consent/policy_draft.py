@@ -138,7 +138,9 @@ def policy_draft_texts():
     texts = {}
     for language in LANGUAGE_CODES:
         with translation.override(language):
-            text = render_to_string(f"consent/policy/draft.{language}.txt", policy_context(language))
+            text = render_to_string(
+                f"consent/policy/draft.{language}.txt", policy_context(language)
+            )
         # Templates need blank lines around their tags; the text keeps one between paragraphs.
         texts[language] = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return texts

@@ -48,3 +48,8 @@ def purge_cutoffs(*, now):
     days = settings.INQUIRY_PROCESSED_RETENTION_DAYS
     processed = None if days is None else now + margin - datetime.timedelta(days=days)
     return cutoff, processed
+
+
+def records_cutoff(*, now, years):
+    """Records closed (or made) at or before this moment are past a retention of `years`."""
+    return anniversary(now, years=-years)
