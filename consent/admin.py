@@ -64,8 +64,8 @@ class ConsentVersionAdmin(StaffModelAdmin):
                 self.message_user(
                     request,
                     _(
-                        "%(draft)s was not published: complete every “[TO BE COMPLETED: …]” "
-                        "placeholder in its texts first."
+                        "%(draft)s was not published: first complete every placeholder in "
+                        "its texts (“[TO BE COMPLETED: …]”, “[ЗАПОЛНИТЬ: …]”, “[ТОЛТЫРЫҢЫЗ: …]”)."
                     )
                     % {"draft": draft},
                     messages.ERROR,
