@@ -1,5 +1,10 @@
 """`check --deploy`'s checks of the database's texts: the policy and the consent."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.checks import run_checks
 
@@ -7,6 +12,8 @@ from qarat import checks
 from testkit.consent import make_draft, make_policy_draft, publish_policy_draft
 
 pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def deploy_checks():
@@ -63,3 +70,18 @@ def test_the_latest_consent_version_is_the_one_compared(settings):
     make_draft(text_ru="Согласие 2", text_kk="Келісім 2", text_en="Consent 2").publish()
     errors = [m for m in run_checks(include_deployment_checks=True) if m.id == "qarat.E013"]
     assert len(errors) == 3 and "consent version 2" in errors[0].msg
+
+
+def test_a_database_not_migrated_yet_is_an_error_not_a_crash():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=BASE_DIR,
+        env={**os.environ, "DATABASE_URL": "sqlite://:memory:"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "qarat.E010" in output and "Run `manage.py migrate`" in output
+    assert "Traceback" not in output
