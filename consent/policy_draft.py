@@ -114,7 +114,6 @@ def policy_context(language):
         "hosting": _processor(details, "hosting", language),
         "mail": _processor(details, "mail", language),
         "smtp": _processor(details, "smtp", language) if smtp_host else None,
-        "notify_staff": bool(settings.INQUIRY_NOTIFY_EMAILS),
         "authority": details["authority"][language],
         "authority_contacts": (
             details["authority_contacts"] or placeholder("authority_contacts", language)
@@ -129,7 +128,6 @@ def policy_context(language):
         "login_days": settings.STAFF_LOGIN_RECORDS_DAYS,
         "server_log_days": log_days or placeholder("server_log_days", language),
         "deadlines": settings.SUBJECT_REQUEST_DEADLINE_DAYS,
-        "analytics": bool(settings.YANDEX_METRIKA_ID),
     }
 
 
