@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from consent.models import ConsentVersion
+from consent.models import ConsentVersion, ConsentVersionIncomplete
 from staff.admin_site import StaffModelAdmin
 
 
@@ -55,9 +55,23 @@ class ConsentVersionAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Publish the selected drafts"), permissions=["publish"])
     def publish(self, request, queryset):
-        drafts = list(queryset.drafts().order_by("created_at"))
-        for draft in drafts:
-            draft.publish()
+        skipped = queryset.published().count()
+        drafts = []
+        for draft in queryset.drafts().order_by("created_at"):
+            try:
+                draft.publish()
+            except ConsentVersionIncomplete:
+                self.message_user(
+                    request,
+                    _(
+                        "%(draft)s was not published: first complete every placeholder in "
+                        "its texts (“[TO BE COMPLETED: …]”, “[ЗАПОЛНИТЬ: …]”, “[ТОЛТЫРЫҢЫЗ: …]”)."
+                    )
+                    % {"draft": draft},
+                    messages.ERROR,
+                )
+                continue
+            drafts.append(draft)
         consents = sum(1 for draft in drafts if not draft.is_policy)
         policies = len(drafts) - consents
         if consents:
@@ -82,7 +96,6 @@ class ConsentVersionAdmin(StaffModelAdmin):
                 % {"count": policies},
                 messages.SUCCESS,
             )
-        skipped = queryset.count() - len(drafts)
         if skipped:
             self.message_user(
                 request,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from consent.policy_draft import has_placeholder
 from qarat.cache import SharedValue
 
 CACHE_KEY = "consent:published:v1"
@@ -16,6 +17,10 @@ CACHE_KEY = "consent:published:v1"
 
 class ConsentVersionImmutable(IntegrityError):
     """A published consent version was about to be changed or deleted."""
+
+
+class ConsentVersionIncomplete(ValueError):
+    """A draft still holding a "[TO BE COMPLETED: ...]" placeholder was about to be published."""
 
 
 def text_sha256(text):
@@ -164,10 +169,17 @@ class ConsentVersion(models.Model):
     def sha256(self, language):
         return getattr(self, f"sha256_{language}")
 
+    def placeholder_languages(self):
+        """The languages whose text still holds a placeholder of the policy draft."""
+        return [code for code, _name in settings.LANGUAGES if has_placeholder(self.text(code))]
+
     def publish(self, *, today=None):
         """Give the draft the next number and publish it; from then on it is read-only."""
         if self.is_published:
             raise ConsentVersionImmutable(f"{self} is already published.")
+        if self.placeholder_languages():
+            # Published, it could never be completed: a version is immutable.
+            raise ConsentVersionIncomplete(f"{self} still has placeholders to complete.")
         with transaction.atomic():
             same_kind = ConsentVersion.all_kinds.filter(kind=self.kind)
             latest = same_kind.aggregate(latest=Max("number"))["latest"] or 0

@@ -34,6 +34,9 @@ def _render(request, version):
 
 def current(request, kind=CONSENT):
     version = _published(kind).order_by("-number").first()
+    if version is None and kind == ConsentVersion.Kind.POLICY:
+        # A fresh installation, until the privacy officer publishes the draft: say so.
+        return render(request, "consent/policy_preparing.html")
     if version is None:
         raise Http404("No version is published.")
     return _render(request, version)

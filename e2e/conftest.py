@@ -47,6 +47,9 @@ def browser(chromium_path):
         browser.close()
 
 
+PUBLISH_POLICY = "from testkit.consent import publish_policy_draft; publish_policy_draft()"
+
+
 class Site:
     """The running site and a way to run management code against its database."""
 
@@ -74,6 +77,8 @@ def _running_site(tmp_path, extra_env=None):
     with own_database(tmp_path) as database_url:
         env = site_environment(tmp_path, database_url, **(extra_env or {}))
         manage(env, "migrate", "--noinput")
+        # As a privacy officer does before opening the site: the policy draft, completed.
+        manage(env, "shell", "-c", PUBLISH_POLICY)
         manage(env, "collectstatic", "--noinput")
         with gunicorn(env, workers=2) as url:
             yield Site(url, env)

@@ -80,7 +80,10 @@ class Inquiry(models.Model):
         _("operator note"),
         max_length=2000,
         blank=True,
-        help_text=_("Internal; never sent to the visitor or anyone else."),
+        help_text=_(
+            "For the staff; never sent to anyone else, but disclosed to the person it "
+            "concerns, with the rest of their data, when they ask what is held about them."
+        ),
     )
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     processed_by = models.ForeignKey(

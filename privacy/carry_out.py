@@ -15,7 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -178,13 +178,17 @@ def export(step, label):
 # The page's own inline stylesheet, and nothing else, is allowed.
 @csp_update({"style-src": [print_css_source()]})
 def export_html(step):
+    data = export(step, "HTML")
     context = {
-        "export": export(step, "HTML"),
+        "export": data,
         "subject_request": step.subject_request,
         "phone_shown": phone_display(step.phone),
         "print_css": PRINT_CSS,
     }
     response = TemplateResponse(step.request, "admin/privacy/subjectrequest/export.html", context)
+    # In the person's language, not the officer's (privacy.exports).
+    with translation.override(data["language"]):
+        response.render()
     return step.attachment(response, "html", "inline")
 
 

@@ -6,6 +6,12 @@ JSON, CSV and a spreadsheet (.xlsx). Both tables are safe to open in a spreadshe
 CSV every field is quoted and a quote is put before anything a spreadsheet would run,
 wherever it may start a cell: Excel in Russian or Kazakh splits on ";", not ",".
 
+Beside the data, the answer says what Art. 24 of the Law asks: the purposes, the legal basis
+(the consent version and its text's SHA-256 for each inquiry), when each inquiry will be
+deleted, who receives the data and where they came from. Staff appear by role, never by
+username. The prose is in the language the person wrote in when all their inquiries share
+one, else in Russian; the table's column names stay the machine-readable keys.
+
 These are answers to the data subject; they are built in memory for one response and
 never stored, logged or cached.
 """
@@ -20,8 +26,13 @@ import re
 
 import xlsxwriter
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from privacy.retention import inquiry_deletion_date
+from staff.roles import OPERATORS, PRIVACY_OFFICERS
 
 # A spreadsheet reads a cell starting with one of these as a formula (or a DDE call).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,6 +64,11 @@ CSV_COLUMNS = [
     "legal_hold_at",
     "legal_hold_by",
     "opened_by",
+    "legal_basis",
+    "deleted_by",
+    "purposes",
+    "recipients",
+    "source",
 ]
 
 # The printable page's only style, inline so that a saved copy keeps it; the view allows
@@ -94,8 +110,75 @@ def _plain(value):
     return value
 
 
-def _username(user):
-    return user.get_username() if user else None
+def _roles(inquiries):
+    """{user id: the role shown for them} for every staff member named in `inquiries`."""
+    ids = set()
+    for inquiry in inquiries:
+        ids |= {inquiry.processed_by_id, inquiry.blocked_by_id, inquiry.legal_hold_by_id}
+        ids |= {view.user_id for view in inquiry.views.all()}
+    users = get_user_model().objects.filter(pk__in=ids - {None}).prefetch_related("groups")
+    return {user.pk: _role(user) for user in users}
+
+
+def _role(user):
+    groups = {group.name for group in user.groups.all()}
+    if PRIVACY_OFFICERS in groups:
+        return gettext("privacy officer")
+    if OPERATORS in groups:
+        return gettext("operator")
+    if user.is_superuser:
+        return gettext("site administrator")
+    return gettext("staff member")
+
+
+def _by(roles, user_id):
+    """The role of whoever did something; a deleted account is still "a staff member"."""
+    if user_id is None:
+        return None
+    return roles.get(user_id, gettext("staff member"))
+
+
+def purposes():
+    return [
+        gettext("Processing the inquiry sent through the feedback form."),
+        gettext("Calling back at the phone number given, to answer and clarify the request."),
+        gettext("Keeping records of inquiries and their processing status."),
+        gettext("Proving the consent and the handling of requests, as the Law requires."),
+    ]
+
+
+def recipients():
+    """Who receives the data: staff by role, and the processors the settings name."""
+    details = settings.POLICY_DETAILS
+    named = [
+        gettext(
+            "The operator's staff: operators, who handle inquiries and call back, and the "
+            "privacy officer, each to the extent of their duties."
+        )
+    ]
+    if details["hosting_provider"]:
+        named.append(
+            gettext(
+                "%(provider)s, the hosting provider, keeps the server on the operator's behalf."
+            )
+            % {"provider": details["hosting_provider"]}
+        )
+    if settings.INQUIRY_NOTIFY_EMAILS and settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        named.append(
+            gettext(
+                "The mail service that sends staff the notice of a new inquiry (%(provider)s): "
+                "the inquiry's reference and a link only."
+            )
+            % {"provider": details["smtp_provider"] or settings.EMAIL_HOST}
+        )
+    named.append(gettext("No other third party receives them."))
+    return named
+
+
+def _language(inquiries):
+    """The language the person wrote in, if all their inquiries share one; else Russian."""
+    languages = {inquiry.consent_language for inquiry in inquiries}
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE
 
 
 def _consent_text_url(inquiry):
@@ -107,8 +190,9 @@ def _consent_text_url(inquiry):
     return settings.SITE_URL + path
 
 
-def inquiry_record(inquiry):
-    """All that is held about one inquiry, as plain values (views prefetched)."""
+def inquiry_record(inquiry, roles):
+    """All that is held about one inquiry, as plain values (views prefetched); staff by role."""
+    consent = inquiry.consent_version
     return {
         "reference": inquiry.reference,
         "received_at": _when(inquiry.created_at),
@@ -117,7 +201,7 @@ def inquiry_record(inquiry):
         "message": inquiry.message,
         "status": inquiry.status,
         "processed_at": _when(inquiry.processed_at),
-        "processed_by": _username(inquiry.processed_by),
+        "processed_by": _by(roles, inquiry.processed_by_id),
         "note": inquiry.note,
         "consent": {
             "version": inquiry.consent_version.number,
@@ -128,14 +212,29 @@ def inquiry_record(inquiry):
         },
         "notified_at": _when(inquiry.notified_at),
         "blocked_at": _when(inquiry.blocked_at),
-        "blocked_by": _username(inquiry.blocked_by),
+        "blocked_by": _by(roles, inquiry.blocked_by_id),
         "legal_hold_reason": inquiry.legal_hold_reason,
         "legal_hold_at": _when(inquiry.legal_hold_at),
-        "legal_hold_by": _username(inquiry.legal_hold_by),
+        "legal_hold_by": _by(roles, inquiry.legal_hold_by_id),
         "opened_by": [
-            {"username": view.username, "opened_at": _when(view.viewed_at)}
+            {
+                "role": _by(roles, view.user_id) or gettext("staff member"),
+                "opened_at": _when(view.viewed_at),
+            }
             for view in sorted(inquiry.views.all(), key=lambda view: view.viewed_at)
         ],
+        "legal_basis": gettext(
+            "Consent to the processing of personal data, version %(number)s, accepted in "
+            "%(language)s; SHA-256 of the text accepted: %(sha256)s."
+        )
+        % {
+            "number": consent.number,
+            "language": inquiry.get_consent_language_display(),
+            "sha256": inquiry.consent_sha256,
+        },
+        "deleted_by": inquiry_deletion_date(inquiry)
+        or gettext("Kept under legal hold until it is lifted, then deleted."),
+        "source": gettext("The website's feedback form, filled in by the person themselves."),
     }
 
 
@@ -144,12 +243,19 @@ def subject_export(*, inquiries, subject_request, phone, now=None):
 
     Dates are kept as local datetimes for the printable page; JSON and CSV write them out.
     """
-    language = settings.LANGUAGE_CODE
+    inquiries = list(
+        inquiries.select_related("consent_version").prefetch_related("views").order_by("created_at")
+    )
+    language = _language(inquiries)
+    with translation.override(language):
+        return _subject_export(inquiries, subject_request, phone, now, language)
+
+
+def _subject_export(inquiries, subject_request, phone, now, language):
     operator = settings.OPERATOR
-    inquiries = inquiries.select_related(
-        "consent_version", "processed_by", "blocked_by", "legal_hold_by"
-    ).prefetch_related("views")
+    roles = _roles(inquiries)
     return {
+        "language": language,
         "controller": {
             "name": operator["name"][language],
             "bin": operator["bin"],
@@ -164,7 +270,9 @@ def subject_export(*, inquiries, subject_request, phone, now=None):
         },
         "exported_at": _when(now or timezone.now()),
         "phone": phone,
-        "inquiries": [inquiry_record(inquiry) for inquiry in inquiries.order_by("created_at")],
+        "purposes": purposes(),
+        "recipients": recipients(),
+        "inquiries": [inquiry_record(inquiry, roles) for inquiry in inquiries],
     }
 
 
@@ -184,10 +292,12 @@ def csv_safe(value):
     return text
 
 
-def _table_row(record):
+def _table_row(record, export):
     """One inquiry as the tables' columns, plain values (None where nothing is held)."""
     consent = record["consent"]
     flat = {
+        "purposes": " ".join(export["purposes"]),
+        "recipients": " ".join(export["recipients"]),
         **record,
         "consent_version": consent["version"],
         "consent_language": consent["language"],
@@ -195,7 +305,7 @@ def _table_row(record):
         "consent_sha256": consent["sha256"],
         "consent_text_url": consent["text_url"],
         "opened_by": "; ".join(
-            f"{view['username']} {_plain(view['opened_at'])}" for view in record["opened_by"]
+            f"{view['role']} {_plain(view['opened_at'])}" for view in record["opened_by"]
         ),
     }
     return [_plain(flat[column]) for column in CSV_COLUMNS]
@@ -208,7 +318,7 @@ def export_csv(export):
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for record in export["inquiries"]:
-        writer.writerow([csv_safe(value) for value in _table_row(record)])
+        writer.writerow([csv_safe(value) for value in _table_row(record, export)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -221,7 +331,7 @@ def export_xlsx(export):
     out = io.BytesIO()
     with xlsxwriter.Workbook(out, {"in_memory": True}) as book:
         sheet = book.add_worksheet()
-        rows = [CSV_COLUMNS, *(_table_row(record) for record in export["inquiries"])]
+        rows = [CSV_COLUMNS, *(_table_row(record, export) for record in export["inquiries"])]
         for row_number, row in enumerate(rows):
             for column, value in enumerate(row):
                 if value is not None:

@@ -12,9 +12,13 @@ personal data:
   them for a privacy officer to redo.
 
 Lines written before events had a kind are destructions. A write that fails is logged and
-remembered (JobRun), and the admin warns staff until a later write succeeds.
+remembered (JobRun), and the admin warns staff until a later write succeeds. Lines older
+than DESTRUCTION_RECORDS_KEEP_YEARS and than every kept backup are dropped by rewriting the
+file (journal_prune); writers and the rewrite take the same lock, so no line is lost.
 """
 
+import datetime
+import fcntl
 import json
 import logging
 import os
@@ -44,10 +48,25 @@ def _open_for_append(path):
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a")
 
 
+def _open_locked(path):
+    """The journal open for appending, under its exclusive lock. A rewrite may have replaced
+    the file while this process waited for the lock: then open the new one."""
+    while True:
+        journal = _open_for_append(path)
+        fcntl.flock(journal.fileno(), fcntl.LOCK_EX)
+        try:
+            current = os.stat(path).st_ino == os.fstat(journal.fileno()).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            return journal
+        journal.close()
+
+
 def journal_write(entry):
     """Append one event; False (logged, and shown to staff) if the file cannot be written."""
     try:
-        with _open_for_append(journal_path()) as journal:
+        with _open_locked(journal_path()) as journal:
             journal.write(json.dumps(entry) + "\n")
             journal.flush()
             os.fsync(journal.fileno())
@@ -119,3 +138,45 @@ def journal_entries(path=None):
     for entry in entries:
         entry.setdefault("kind", DESTRUCTION)
     return entries
+
+
+def entry_moment(entry):
+    """When the event of a journal line happened, or None if the line does not say."""
+    text = entry.get("destroyed_at") or entry.get("at")
+    try:
+        return datetime.datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def journal_prune(*, before):
+    """Drop the lines of events before `before` by rewriting the journal; returns how many.
+
+    The new file is written beside the old one and takes its place in one rename, so a
+    crash leaves one or the other whole; lines it cannot read are kept as they are.
+    """
+    path = journal_path()
+    if not path.exists():
+        return 0
+    with _open_locked(path) as journal:
+        with path.open(encoding="utf-8") as source:
+            lines = [line for line in source if line.strip()]
+        kept = []
+        for line in lines:
+            try:
+                moment = entry_moment(json.loads(line))
+            except ValueError:
+                moment = None
+            if moment is None or moment >= before:
+                kept.append(line if line.endswith("\n") else line + "\n")
+        dropped = len(lines) - len(kept)
+        if dropped:
+            partial = path.with_name(path.name + ".partial")
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as new:
+                new.writelines(kept)
+                new.flush()
+                os.fsync(new.fileno())
+            os.replace(partial, path)
+        journal.flush()
+    return dropped

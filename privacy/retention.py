@@ -48,3 +48,20 @@ def purge_cutoffs(*, now):
     days = settings.INQUIRY_PROCESSED_RETENTION_DAYS
     processed = None if days is None else now + margin - datetime.timedelta(days=days)
     return cutoff, processed
+
+
+def records_cutoff(*, now, years):
+    """Records closed (or made) at or before this moment are past a retention of `years`."""
+    return anniversary(now, years=-years)
+
+
+def inquiry_deletion_date(inquiry):
+    """The day by which the purge deletes `inquiry` (its anniversary, or the processed
+    retention if that comes first); None while a legal hold keeps it."""
+    if inquiry.legal_hold_reason:
+        return None
+    due = anniversary(inquiry.created_at, years=settings.INQUIRY_RETENTION_YEARS)
+    days = settings.INQUIRY_PROCESSED_RETENTION_DAYS
+    if days is not None and inquiry.processed_at and inquiry.status == "processed":
+        due = min(due, timezone.localtime(inquiry.processed_at) + datetime.timedelta(days=days))
+    return due.date()

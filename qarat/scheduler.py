@@ -33,6 +33,7 @@ def default_jobs():
     return [
         Job("send_pending_notifications", ("-v", "0"), every=datetime.timedelta(minutes=5)),
         Job("purge_expired_inquiries", ("-v", "0"), daily_at=datetime.time(3, 15)),
+        Job("purge_old_records", ("-v", "0"), daily_at=datetime.time(3, 20)),
         Job("clearsessions", daily_at=datetime.time(3, 30)),
         Job("purge_login_records", ("-v", "0"), daily_at=datetime.time(3, 35)),
         Job("backup_database", ("-v", "0"), daily_at=datetime.time(3, 45)),

@@ -204,6 +204,8 @@ AXES_CLIENT_IP_CALLABLE = "qarat.network.client_ip_address"
 # Days the address and browser of each staff login and failed attempt are kept
 # (purge_login_records deletes older ones daily); never shorter than a lockout.
 STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
+INCIDENTS_KEEP_YEARS = env.int("INCIDENTS_KEEP_YEARS", default=3)
+AUDIT_RECORDS_KEEP_YEARS = env.int("AUDIT_RECORDS_KEEP_YEARS", default=3)
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -301,6 +303,11 @@ DESTRUCTION_JOURNAL = Path(
     env.str("DESTRUCTION_JOURNAL", default=str(BACKUP_DIR / "destructions.jsonl"))
 )
 
+# Years a closed data-subject request, and a destruction record with its journal lines, are
+# kept after closing or destruction (purge_old_records, daily), to prove the answer was given.
+SUBJECT_REQUESTS_KEEP_YEARS = env.int("SUBJECT_REQUESTS_KEEP_YEARS", default=3)
+DESTRUCTION_RECORDS_KEEP_YEARS = env.int("DESTRUCTION_RECORDS_KEEP_YEARS", default=3)
+
 # Working days to answer each kind of data-subject request (Law No. 94-V; see README).
 SUBJECT_REQUEST_DEADLINE_DAYS = {
     "information": env.int("REQUEST_DAYS_INFORMATION", default=3),
@@ -337,6 +344,43 @@ OPERATOR = {
     },
     "bin": env.str("OPERATOR_BIN", default="210740014147"),
     "privacy_email": env.str("OPERATOR_PRIVACY_EMAIL", default="a_kassenov@mail.ru"),
+}
+
+# What the personal-data policy draft says of those responsible and of the processors
+# (consent/policy_draft.py); an empty value leaves a placeholder the privacy officer fills in.
+# Countries are ISO 3166 codes (KZ, RU), so the draft can tell a cross-border transfer.
+POLICY_DETAILS = {
+    "officer_name": env.str("PRIVACY_OFFICER_NAME", default=""),
+    "officer_position": {
+        "ru": env.str("PRIVACY_OFFICER_POSITION_RU", default=""),
+        "kk": env.str("PRIVACY_OFFICER_POSITION_KK", default=""),
+        "en": env.str("PRIVACY_OFFICER_POSITION_EN", default=""),
+    },
+    "hosting_provider": env.str("HOSTING_PROVIDER", default=""),
+    "hosting_country": env.str("HOSTING_COUNTRY", default="").upper(),
+    "mail_provider": env.str("MAIL_PROVIDER", default=""),
+    "mail_country": env.str("MAIL_PROVIDER_COUNTRY", default="").upper(),
+    "smtp_provider": env.str("SMTP_PROVIDER", default=""),
+    "smtp_country": env.str("SMTP_PROVIDER_COUNTRY", default="").upper(),
+    "authority": {
+        "ru": env.str(
+            "DATA_PROTECTION_AUTHORITY_RU",
+            default="Министерство цифрового развития, инноваций и аэрокосмической "
+            "промышленности Республики Казахстан (Комитет по информационной безопасности)",
+        ),
+        "kk": env.str(
+            "DATA_PROTECTION_AUTHORITY_KK",
+            default="Қазақстан Республикасының Цифрлық даму, инновациялар және аэроғарыш "
+            "өнеркәсібі министрлігі (Ақпараттық қауіпсіздік комитеті)",
+        ),
+        "en": env.str(
+            "DATA_PROTECTION_AUTHORITY_EN",
+            default="the Ministry of Digital Development, Innovations and Aerospace Industry "
+            "of the Republic of Kazakhstan (its Information Security Committee)",
+        ),
+    },
+    "authority_contacts": env.str("DATA_PROTECTION_AUTHORITY_CONTACTS", default=""),
+    "server_log_days": env.int("SERVER_LOG_KEEP_DAYS", default=None),
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -2,6 +2,7 @@
 rule listed, so the site, gunicorn and each command stop alike; advice that a deployment may
 ignore (a per-process cache) is a `check --deploy` warning instead (qarat/checks.py)."""
 
+import re
 from datetime import timedelta
 
 # The consent promises deletion within three years of receipt at the latest.
@@ -31,6 +32,8 @@ def broken_rules(s):
         "LOGIN_FAILURE_LIMIT": 1,
         "LOGIN_COOLOFF_MINUTES": 1,
         "PURGE_MARGIN_HOURS": 0,
+        "SUBJECT_REQUESTS_KEEP_YEARS": 1,
+        "DESTRUCTION_RECORDS_KEEP_YEARS": 1,
     }
     for name, lowest in at_least.items():
         if s[name] < lowest:
@@ -41,6 +44,16 @@ def broken_rules(s):
             "STAFF_LOGIN_RECORDS_DAYS must be 1 or more, and no shorter than "
             "LOGIN_COOLOFF_MINUTES (the records are what a lockout counts)."
         )
+    details = s["POLICY_DETAILS"]
+    for name, key in (
+        ("HOSTING_COUNTRY", "hosting_country"),
+        ("MAIL_PROVIDER_COUNTRY", "mail_country"),
+        ("SMTP_PROVIDER_COUNTRY", "smtp_country"),
+    ):
+        if details[key] and not re.fullmatch(r"[A-Z]{2}", details[key]):
+            problems.append(f"{name} must be a two-letter ISO 3166 code such as KZ, or empty.")
+    if details["server_log_days"] is not None and details["server_log_days"] < 1:
+        problems.append("SERVER_LOG_KEEP_DAYS must be 1 or more, or empty.")
     if s["LOG_FORMAT"] not in ("text", "json"):
         problems.append("LOG_FORMAT must be 'text' or 'json'.")
     years = s["INQUIRY_RETENTION_YEARS"]

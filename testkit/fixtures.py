@@ -144,3 +144,13 @@ def log_output():
         handler.setStream(old)
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture
+def published_policy(db):
+    """Policy version 1, published 01.12.2026 from the migrations' draft, completed."""
+    import datetime
+
+    from testkit.consent import publish_policy_draft
+
+    return publish_policy_draft(today=datetime.date(2026, 12, 1))

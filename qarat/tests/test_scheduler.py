@@ -45,6 +45,7 @@ def test_a_scheduler_started_late_catches_up_at_once():
     assert due == {
         "send_pending_notifications",
         "purge_expired_inquiries",
+        "purge_old_records",
         "clearsessions",
         "purge_login_records",
         "backup_database",
@@ -71,6 +72,7 @@ def test_one_pass_runs_the_due_jobs_and_survives_a_failing_one(monkeypatch, capl
     assert ran == [
         "send_pending_notifications",
         "purge_expired_inquiries",
+        "purge_old_records",
         "clearsessions",
         "purge_login_records",
         "backup_database",

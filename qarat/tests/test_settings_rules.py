@@ -38,6 +38,16 @@ def test_the_test_settings_break_no_rule():
         ({"LOGIN_FAILURE_LIMIT": 0}, "LOGIN_FAILURE_LIMIT"),
         ({"LOGIN_COOLOFF_MINUTES": 0}, "LOGIN_COOLOFF_MINUTES"),
         ({"STAFF_LOGIN_RECORDS_DAYS": 0}, "STAFF_LOGIN_RECORDS_DAYS"),
+        ({"SUBJECT_REQUESTS_KEEP_YEARS": 0}, "SUBJECT_REQUESTS_KEEP_YEARS"),
+        ({"DESTRUCTION_RECORDS_KEEP_YEARS": 0}, "DESTRUCTION_RECORDS_KEEP_YEARS"),
+        (
+            {"POLICY_DETAILS": {**django_settings.POLICY_DETAILS, "hosting_country": "KAZ"}},
+            "HOSTING_COUNTRY",
+        ),
+        (
+            {"POLICY_DETAILS": {**django_settings.POLICY_DETAILS, "server_log_days": 0}},
+            "SERVER_LOG_KEEP_DAYS",
+        ),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"ADMIN_URL": "/admin"}, "ADMIN_URL"),
         ({"DEBUG": False, "SECRET_KEY": ""}, "SECRET_KEY"),
