@@ -31,7 +31,7 @@ from inquiries.tests.helpers import (
     form_data,
     make_inquiry,
 )
-from qarat.tests.live import free_port
+from qarat.live_server import free_port
 
 pytestmark = pytest.mark.django_db
 

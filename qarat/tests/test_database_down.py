@@ -12,14 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.helpers import Relay
-from qarat.tests.live import (
-    Browserless,
-    gunicorn,
-    manage,
-    own_database,
-    site_environment,
-)
+from qarat.live_server import gunicorn, manage, own_database, site_environment
+from qarat.tests.helpers import Browserless, Relay
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"
