@@ -1,123 +1,167 @@
-"""Each figure of the run against its same-run baseline, with its target: results.json's list."""
+"""Each figure of the run against its same-run baseline, with its target: results.json's list.
+
+Every run lists the same figures by the same ids, so successive runs compare by script.
+"""
+
+import operator
 
 from bench.admin import PHONE_PREFIX_SEARCH, PHONE_SEARCH
 
+# id -> (what the target bounds: "ratio" or "measured", comparison, value)
 TARGETS = {
-    "form_get": 0.5,  # GET / req/s at least half of hello-world's
-    "form_post": 0.8,  # submissions/s at least 0.8 of the bare insert's
-    "admin_list_ms": 300,
-    "phone_search_ms": 100,
-    "purge_ratio": 1.5,  # purge time at most 1.5 times the raw DELETE's
-    "worker_rss_mb": 100,
+    "get_rps": ("ratio", ">=", 0.85),
+    "get_p99": ("ratio", "<=", 1.3),
+    "post_rps": ("ratio", ">=", 0.8),
+    "post_p99": ("ratio", "<=", 1.3),
+    "post_kept_connections_gain": ("ratio", ">=", 2.5),
+    "many_clients_errors": ("measured", "==", 0),
+    "worker_rss": ("measured", "<", 100),
+    "admin_list": ("measured", "<", 300),
+    "admin_phone_search": ("measured", "<", 100),
+    "purge": ("ratio", "<=", 1.5),
 }
+COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 
 
-def figure(name, measured, unit, baseline_name, baseline, *, ratio=None, target=None, met=None):
-    if ratio is None and baseline:
+def figure(key, name, unit, measured=None, baseline_name=None, baseline=None):
+    ratio = None
+    if measured is not None and baseline:
         ratio = measured / baseline
+    target, met = TARGETS.get(key), None
+    if target is not None and measured is not None:
+        of, comparison, value = target
+        met = COMPARE[comparison](ratio if of == "ratio" else measured, value)
     return {
+        "id": key,
         "figure": name,
-        "measured": round(measured, 2),
+        "measured": round(measured, 2) if measured is not None else None,
         "unit": unit,
         "baseline": baseline_name,
         "baseline_measured": round(baseline, 2) if baseline is not None else None,
         "ratio": round(ratio, 2) if ratio is not None else None,
-        "target": target,
+        "target": {"of": target[0], "op": target[1], "value": target[2]} if target else None,
         "met": met,
     }
 
 
+def _get(results, *path):
+    """A value deep in the results, or None when its phase did not run."""
+    for key in path:
+        if not isinstance(results, dict) or key not in results:
+            return None
+        results = results[key]
+    return results
+
+
+def http_figures(results):
+    http = results.get("http", {})
+    clients = results["setup"]["clients"]
+
+    def phase(name, key):
+        return _get(http, name, key)
+
+    found = []
+    for prefix, label, subject, baseline, baseline_name in (
+        ("get", "GET / requests/s", "form_get", "hello", "hello-world view"),
+        ("post", "POST / valid submissions/s", "form_post", "insert_bare", "bare INSERT view"),
+    ):
+        method = label.split(" ")[0]
+        found.append(
+            figure(
+                f"{prefix}_rps",
+                label,
+                "req/s",
+                phase(subject, "per_second"),
+                baseline_name,
+                phase(baseline, "per_second"),
+            )
+        )
+        for key in ("p50_ms", "p99_ms"):
+            found.append(
+                figure(
+                    f"{prefix}_{key[:3]}",
+                    f"{method} / {key[:3]} latency, {clients} clients",
+                    "ms",
+                    phase(subject, key),
+                    baseline_name,
+                    phase(baseline, key),
+                )
+            )
+    found.append(
+        figure(
+            "post_kept_connections_gain",
+            "POST / valid submissions/s, connections kept",
+            "req/s",
+            phase("form_post", "per_second"),
+            "same, a connection per request",
+            phase("form_post_per_request", "per_second"),
+        )
+    )
+    many = [phase(name, "errors") for name in ("form_get_many", "form_post_many")]
+    found.append(
+        figure(
+            "many_clients_errors",
+            f"Errors of GET / and POST / with {results['setup']['many_clients']} clients",
+            "errors",
+            None if None in many else sum(many),
+        )
+    )
+    found.append(
+        figure(
+            "worker_rss", "gunicorn worker RSS, peak", "MB", _get(results, "worker_rss", "peak_mb")
+        )
+    )
+    return found
+
+
 def figures(results):
     """Each figure against its baseline of the same run, with its target where it has one."""
-    found = []
-    http = results.get("http")
-    if http:
-        clients = http["hello"]["clients"]
-        for label, target_key, key, baseline_key, baseline_name in (
-            ("GET / requests/s", "form_get", "form_get", "hello", "hello-world view"),
-            (
-                "POST / valid submissions/s",
-                "form_post",
-                "form_post",
-                "insert_bare",
-                "bare INSERT view",
-            ),
-        ):
-            subject, baseline = http[key], http[baseline_key]
-            ratio = subject["per_second"] / baseline["per_second"]
-            found.append(
-                figure(
-                    label,
-                    subject["per_second"],
-                    "req/s",
-                    baseline_name,
-                    baseline["per_second"],
-                    target=f">= {TARGETS[target_key]}x",
-                    met=ratio >= TARGETS[target_key],
-                )
-            )
-            for latency in ("p50_ms", "p99_ms"):
-                found.append(
-                    figure(
-                        f"{label.split(' /')[0]} / {latency[:3]} latency, {clients} clients",
-                        subject[latency],
-                        "ms",
-                        baseline_name,
-                        baseline[latency],
-                    )
-                )
-    rss = results.get("worker_rss")
-    if rss:
+    found = http_figures(results)
+    rows = results["setup"]["rows"]
+    for key, page, name in (
+        ("admin_list", "list", f"Admin inquiry list p50, {rows:,} rows"),
+        ("admin_phone_search", "phone_search", f"Admin phone search '{PHONE_SEARCH}' p50"),
+        (
+            "admin_phone_prefix_search",
+            "phone_prefix_search",
+            f"Admin phone search '{PHONE_PREFIX_SEARCH}' p50",
+        ),
+        ("admin_dashboard", "dashboard", f"Admin index with the dashboard p50, {rows:,} rows"),
+    ):
         found.append(
             figure(
-                "gunicorn worker RSS, peak",
-                rss["peak_mb"],
-                "MB",
-                None,
-                None,
-                target=f"< {TARGETS['worker_rss_mb']} MB",
-                met=rss["peak_mb"] < TARGETS["worker_rss_mb"],
+                key,
+                name,
+                "ms",
+                _get(results, "admin", "full", page, "p50_ms"),
+                "same page, empty table",
+                _get(results, "admin", "empty", page, "p50_ms"),
             )
         )
-    admin = results.get("admin")
-    if admin:
-        rows = results["setup"]["rows"]
-        for key, name, target in (
-            ("list", f"Admin inquiry list p50, {rows:,} rows", TARGETS["admin_list_ms"]),
-            (
-                "phone_search",
-                f"Admin phone search '{PHONE_SEARCH}' p50",
-                TARGETS["phone_search_ms"],
-            ),
-            ("phone_prefix_search", f"Admin phone search '{PHONE_PREFIX_SEARCH}' p50", None),
-            ("dashboard", f"Admin index with the dashboard p50, {rows:,} rows", None),
-        ):
-            measured = admin["full"][key]["p50_ms"]
-            found.append(
-                figure(
-                    name,
-                    measured,
-                    "ms",
-                    "same page, empty table",
-                    admin["empty"][key]["p50_ms"],
-                    target=f"< {target} ms" if target else None,
-                    met=measured < target if target else None,
-                )
-            )
-    purge = results.get("purge")
-    if purge:
-        found.append(
-            figure(
-                f"Purge of {purge['rows_deleted']:,} expired inquiries",
-                purge["command_seconds"],
-                "s",
-                "raw SQL DELETE of the same rows",
-                purge["raw_delete_seconds"],
-                target=f"<= {TARGETS['purge_ratio']}x",
-                met=purge["ratio"] <= TARGETS["purge_ratio"],
-            )
+    found.append(
+        figure(
+            "purge",
+            f"Purge of {rows:,} expired inquiries",
+            "s",
+            _get(results, "purge", "command_seconds"),
+            "raw SQL DELETE of the same rows",
+            _get(results, "purge", "raw_delete_seconds"),
         )
-        found.append(
-            figure("Purge process peak RSS", purge["command_peak_rss_mb"], "MB", None, None)
+    )
+    found.append(
+        figure(
+            "purge_rss",
+            "Purge process peak RSS",
+            "MB",
+            _get(results, "purge", "command_peak_rss_mb"),
         )
+    )
     return found
+
+
+def target_text(one):
+    target = one["target"]
+    if target is None:
+        return ""
+    unit = "×" if target["of"] == "ratio" else f" {one['unit']}"
+    return f"{target['op']} {target['value']:g}{unit}".replace(">=", "≥").replace("<=", "≤")

@@ -186,47 +186,73 @@ def summary(rounds, *, clients, duration):
     }
 
 
-def load_pair(server, baseline, subject, *, clients, rounds, warmup, duration, cpu):
-    """Baseline and subject in alternating rounds (B S B S ...), so that a change in what
-    the machine gives (this one's second core comes and goes) hits both alike."""
-    measured = {baseline[0]: [], subject[0]: []}
+def load_alternating(phases, *, clients, rounds, warmup, duration):
+    """Each phase (name, server, make_client, cpu) once per round, in turns (A B C A B C ...),
+    so that a change in what the machine gives hits all alike."""
+    measured = {name: [] for name, *_ in phases}
     for number in range(rounds):
-        for name, make_client in (baseline, subject):
+        for name, server, make_client, cpu in phases:
             one = load_phase(
                 server, make_client, clients=clients, warmup=warmup, duration=duration, cpu=cpu
             )
             measured[name].append(one)
-            if not one["latencies"]:
-                raise RuntimeError(f"{name}: no request succeeded ({one['errors']} errors)")
             print(
-                f"   round {number + 1}: {name} {len(one['latencies']) / duration:.0f}/s",
+                f"   round {number + 1}: {name} {len(one['latencies']) / duration:.0f}/s, "
+                f"{clients} clients",
                 flush=True,
             )
+            if not one["latencies"]:
+                raise RuntimeError(f"{name}: no request succeeded ({one['errors']} errors)")
     return {
         name: summary(rounds_of, clients=clients, duration=duration)
         for name, rounds_of in measured.items()
     }
 
 
-def http_phases(server, args, cpu, steps, secret_key):
-    """GET / against hello-world, then POST / against the bare INSERT."""
-    http = {}
+def http_phases(site, per_request, meter, args, steps, secret_key):
+    """On `site` (connections kept, the default): GET / against hello-world, POST / against
+    the bare INSERT; POST / on `per_request` (a connection per request) for the gain; then
+    GET / and POST / with many more clients, for errors."""
     form_post = functools.partial(form_post_client, secret_key=secret_key)
-    for baseline, subject in (
-        (("hello", hello_client), ("form_get", form_get_client)),
-        (("insert_bare", insert_client), ("form_post", form_post)),
-    ):
-        with steps(f"load: {baseline[0]} and {subject[0]}, alternating"):
+    timing = {"rounds": args.rounds, "warmup": args.warmup, "duration": args.seconds}
+    groups = (
+        (
+            "hello and form_get",
+            args.clients,
+            timing,
+            [
+                ("hello", site, hello_client),
+                ("form_get", site, form_get_client),
+            ],
+        ),
+        (
+            "insert_bare, form_post and form_post_per_request",
+            args.clients,
+            timing,
+            [
+                ("insert_bare", site, insert_client),
+                ("form_post", site, form_post),
+                ("form_post_per_request", per_request, form_post),
+            ],
+        ),
+        (
+            f"form_get and form_post, {args.many_clients} clients",
+            args.many_clients,
+            {**timing, "rounds": 1},
+            [
+                ("form_get_many", site, form_get_client),
+                ("form_post_many", site, form_post),
+            ],
+        ),
+    )
+    http = {}
+    for label, clients, rounds, phases in groups:
+        with steps(f"load: {label}, alternating"):
             http.update(
-                load_pair(
-                    server,
-                    baseline,
-                    subject,
-                    clients=args.clients,
-                    rounds=args.rounds,
-                    warmup=args.warmup,
-                    duration=args.seconds,
-                    cpu=cpu,
+                load_alternating(
+                    [(name, server, make, meter(server)) for name, server, make in phases],
+                    clients=clients,
+                    **rounds,
                 )
             )
     return http

@@ -89,7 +89,7 @@ class CpuMeter:
         named = sum(value for name, value in shares.items() if name != "machine busy")
         # Tick accounting rounds differently per process: never below zero.
         shares["other"] = max(0.0, round(shares.pop("machine busy") - named, 1))
-        shares["idle"] = round(100 - named - shares["other"], 1)
+        shares["idle"] = max(0.0, round(100 - named - shares["other"], 1))
         return shares
 
 

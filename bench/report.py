@@ -1,27 +1,74 @@
 """What the run prints: the figures, where the time went, and warnings about a busy machine."""
 
+import contextlib
+import json
 import subprocess
+from pathlib import Path
 
+from bench.figures import target_text
 from qarat.live_server import BASE_DIR
+
+
+def measured_text(one):
+    if one["measured"] is None:
+        return "not run"
+    return f"{one['measured']:g} {one['unit']}"
+
+
+def ratio_text(one):
+    return f"{one['ratio']:.2f}×" if one["ratio"] is not None else ""
+
+
+MET = {True: "met", False: "**missed**", None: ""}
 
 
 def figures_table(found):
     rows = [("Figure", "Measured", "Baseline (same run)", "Ratio", "Target", "Result")]
     for one in found:
         baseline = ""
-        if one["baseline"]:
+        if one["baseline"] and one["baseline_measured"] is not None:
             baseline = f"{one['baseline']}: {one['baseline_measured']:g} {one['unit']}"
-        met = {True: "met", False: "**missed**", None: ""}[one["met"]]
         rows.append(
             (
                 one["figure"],
-                f"{one['measured']:g} {one['unit']}",
+                measured_text(one),
                 baseline,
-                f"{one['ratio']:.2f}×" if one["ratio"] is not None else "",
-                (one["target"] or "").replace(">=", "≥").replace("<=", "≤").replace("x", "×"),
-                met,
+                ratio_text(one),
+                target_text(one),
+                MET[one["met"]],
             )
         )
+    return markdown(rows)
+
+
+def previous_run(path):
+    """The figures of the run that wrote `path` before this one, by id, or None."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        before = json.loads(Path(path).read_text())
+        return {
+            "date": before["date"],
+            "commit": before["code"]["commit"],
+            # Runs before figures had ids are matched by their name.
+            "figures": {one.get("id") or one["figure"]: one for one in before["figures"]},
+        }
+    return None
+
+
+def comparison_table(results, previous):
+    """This run's figures beside the previous run's: measured (ratio), result."""
+    this_run = results["date"][:10] + f" ({results['code']['commit']})"
+    before = previous["date"][:10] + f" ({previous['commit']})"
+    rows = [("Figure", "Target", f"This run, {this_run}", "", f"Previous run, {before}", "")]
+    for one in results["figures"]:
+        old = previous["figures"].get(one["id"]) or previous["figures"].get(one["figure"])
+        cells = []
+        for figure in (one, old):
+            if figure is None or figure.get("measured") is None:
+                cells += ["", ""]
+                continue
+            ratio = f" ({ratio_text(figure)})" if figure.get("ratio") is not None else ""
+            cells += [measured_text(figure) + ratio, MET[figure.get("met")]]
+        rows.append((one["figure"], target_text(one), *cells))
     return markdown(rows)
 
 
@@ -45,11 +92,15 @@ def details_table(results):
             "CPU ms per request: gunicorn, PostgreSQL",
         )
     ]
+    clients = results["setup"]["many_clients"]
     for key, label in (
         ("hello", "GET /bench/hello/"),
         ("form_get", "GET /"),
         ("insert_bare", "POST /bench/insert/"),
         ("form_post", "POST /"),
+        ("form_post_per_request", "POST /, a connection per request"),
+        ("form_get_many", f"GET /, {clients} clients"),
+        ("form_post_many", f"POST /, {clients} clients"),
     ):
         phase = results["http"][key]
         cpu, per_request = phase["cpu_percent"], phase["cpu_ms_per_request"]

@@ -7,13 +7,17 @@ measured in the same run:
 
 - GET / against a hello-world view served by the same gunicorn and middleware;
 - a valid submission of the form (CSRF cookie and token, consent, a fresh form token)
-  against a bare view that inserts the same row (bench/urls.py);
+  against a bare view that inserts the same row (bench/urls.py), both on the database
+  connection each worker keeps; and against the same submission on a second gunicorn that
+  opens a connection per request (DATABASE_CONN_MAX_AGE=0);
+- GET / and POST / with 64 clients, for errors;
 - the admin's inquiry list and a phone search with a million inquiries against the same
   pages on an empty table;
 - the retention purge of a million expired inquiries against a raw SQL DELETE of the same
   rows.
 
-It prints a table and where the time went, and writes the figures to a JSON file.
+It prints a table, the previous run's figures beside this one's, and where the time went,
+and writes the figures to a JSON file (the previous run's included).
 """
 
 import argparse
@@ -33,7 +37,15 @@ from bench.figures import TARGETS, figures
 from bench.load import http_phases
 from bench.processes import CpuMeter, busy_percent, effective_cores, machine, parent_of
 from bench.purge import purge_phase
-from bench.report import code_state, details_table, figures_table, noise_warnings, steps_table
+from bench.report import (
+    code_state,
+    comparison_table,
+    details_table,
+    figures_table,
+    noise_warnings,
+    previous_run,
+    steps_table,
+)
 from bench.server import WORKERS, WatchedGunicorn
 from qarat.live_server import BASE_DIR, manage, postgres_database, site_environment
 
@@ -99,10 +111,13 @@ def bench_environment(tmp, database_url, cache_url):
 PHASES = ("http", "admin", "purge")
 
 
-def main(argv=None):
+def arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
-    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per pair (4)")
+    parser.add_argument(
+        "--many-clients", type=int, default=64, help="clients of the round for errors (64)"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per group (4)")
     parser.add_argument("--seconds", type=float, default=3, help="measured seconds per round (3)")
     parser.add_argument("--warmup", type=float, default=1, help="warm-up seconds per round (1)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="inquiries seeded (1M)")
@@ -126,16 +141,85 @@ def main(argv=None):
     parser.add_argument(
         "--database-options",
         default="",
-        help="query string added to the site's DATABASE_URL, e.g. conn_max_age=600 "
-        "(default none, as README documents)",
+        help="query string added to the site's DATABASE_URL (default none)",
     )
     args = parser.parse_args(argv)
-    phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
-    if not phases or set(phases) - set(PHASES):
+    args.phases = [phase.strip() for phase in args.phases.split(",") if phase.strip()]
+    if not args.phases or set(args.phases) - set(PHASES):
         parser.error(f"--phases: some of {', '.join(PHASES)}")
     if args.rows % 10 or args.rows < 10_000:
         parser.error("--rows: a multiple of 10, at least 10000")
+    return args
 
+
+def setup(args):
+    return {
+        "phases": args.phases,
+        "gunicorn_workers": WORKERS,
+        "clients": args.clients,
+        "many_clients": args.many_clients,
+        "rounds": args.rounds,
+        "warmup_seconds_per_round": args.warmup,
+        "measured_seconds_per_round": args.seconds,
+        "rows": args.rows,
+        "admin_requests": args.admin_requests,
+        "database_url_options": args.database_options,
+        "database_conn_max_age": os.environ.get("DATABASE_CONN_MAX_AGE", "600"),
+        "gunicorn_max_requests": os.environ.get("GUNICORN_MAX_REQUESTS", "2000"),
+        "gunicorn_max_requests_jitter": os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"),
+    }
+
+
+def prepare_site(env):
+    """Schema, static files, and an operator who logs in with the password step only."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    login = ("bench-operator", secrets.token_urlsafe(24))
+    manage(env, "create_operator", login[0], "--password-stdin", stdin=login[1] + "\n")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from staff.models import PasswordChangeRequired as P; P.objects.all().delete()",
+    )
+    return login
+
+
+def served_phases(args, env, tmp, database_url, login, processes, steps, results):
+    """The phases that need gunicorn: the site as configured, and the same site with a
+    database connection per request (for the HTTP phases only)."""
+    servers = []
+    try:
+        with steps("gunicorn start"):
+            servers.append(WatchedGunicorn(env, Path(tmp) / "gunicorn.log"))
+            if "http" in args.phases:
+                per_request_env = {**env, "DATABASE_CONN_MAX_AGE": "0"}
+                servers.append(WatchedGunicorn(per_request_env, Path(tmp) / "per-request.log"))
+        site = servers[0]
+        if "http" in args.phases:
+
+            def meter(server):
+                return CpuMeter({"client": None, "gunicorn": server.process.pid, **processes})
+
+            results["http"] = http_phases(site, servers[-1], meter, args, steps, env["SECRET_KEY"])
+        if "admin" in args.phases:
+            results["admin"] = admin_phases(site, args, database_url, login, steps)
+        peaks = {pid: mb for server in servers for pid, mb in server.rss_peak.items()}
+        results["worker_rss"] = {
+            "peak_mb": round(max(peaks.values()), 1),
+            "at_end_mb": sorted(
+                round(mb, 1) for server in servers for mb in server.worker_rss().values() if mb
+            ),
+            "workers_seen": len(peaks),
+        }
+    finally:
+        with steps("gunicorn stop"):
+            for server in servers:
+                server.stop()
+
+
+def main(argv=None):
+    args = arguments(argv)
     import redis
 
     cache = redis.Redis.from_url(args.redis)
@@ -145,21 +229,10 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "code": code_state(),
-        "setup": {
-            "phases": phases,
-            "gunicorn_workers": WORKERS,
-            "clients": args.clients,
-            "rounds": args.rounds,
-            "warmup_seconds_per_round": args.warmup,
-            "measured_seconds_per_round": args.seconds,
-            "rows": args.rows,
-            "admin_requests": args.admin_requests,
-            "database_url_options": args.database_options,
-            "gunicorn_max_requests": os.environ.get("GUNICORN_MAX_REQUESTS", "2000"),
-            "gunicorn_max_requests_jitter": os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"),
-        },
+        "setup": setup(args),
         "targets": TARGETS,
     }
+    previous = previous_run(args.output)
     with steps("calibration: effective cores"):
         results["machine"]["busy_before_start_percent"] = busy_percent()
         results["machine"]["effective_cores_at_start"] = effective_cores()
@@ -176,46 +249,16 @@ def main(argv=None):
             version = connection.info.server_version
             results["machine"]["postgresql"] = f"{version // 10000}.{version % 10000}"
             # While the connection is open: its backend process exits with it.
-            postmaster = parent_of(backend)
+            processes = {
+                "postgresql": parent_of(backend),
+                "redis": int(cache.info("server")["process_id"]),
+            }
         cache.flushdb()
         with steps("migrate, collectstatic, staff account"):
-            manage(env, "migrate", "--noinput")
-            manage(env, "collectstatic", "--noinput")
-            login = ("bench-operator", secrets.token_urlsafe(24))
-            manage(env, "create_operator", login[0], "--password-stdin", stdin=login[1] + "\n")
-            # The first login's own-password step is not measured either.
-            manage(
-                env,
-                "shell",
-                "-c",
-                "from staff.models import PasswordChangeRequired as P; P.objects.all().delete()",
-            )
-        if "http" in phases or "admin" in phases:
-            with steps("gunicorn start"):
-                server = WatchedGunicorn(env, Path(tmp) / "gunicorn.log")
-            try:
-                if "http" in phases:
-                    cpu = CpuMeter(
-                        {
-                            "client": None,
-                            "gunicorn": server.process.pid,
-                            "postgresql": postmaster,
-                            "redis": int(cache.info("server")["process_id"]),
-                        }
-                    )
-                    results["http"] = http_phases(server, args, cpu, steps, env["SECRET_KEY"])
-                if "admin" in phases:
-                    results["admin"] = admin_phases(server, args, database_url, login, steps)
-                current = server.worker_rss()
-                results["worker_rss"] = {
-                    "peak_mb": round(max(server.rss_peak.values()), 1),
-                    "at_end_mb": sorted(round(value, 1) for value in current.values() if value),
-                    "workers_seen": len(server.rss_peak),
-                }
-            finally:
-                with steps("gunicorn stop"):
-                    server.stop()
-        if "purge" in phases:
+            login = prepare_site(env)
+        if "http" in args.phases or "admin" in args.phases:
+            served_phases(args, env, tmp, database_url, login, processes, steps, results)
+        if "purge" in args.phases:
             results["purge"] = purge_phase(env, database_url, rows=args.rows, steps=steps)
         cache.flushdb()
     with steps("calibration: effective cores"):
@@ -223,6 +266,7 @@ def main(argv=None):
     results["steps"] = {name: round(seconds, 1) for name, seconds in steps.times.items()}
     results["total_seconds"] = round(steps.total(), 1)
     results["figures"] = figures(results)
+    results["previous"] = previous
     warnings = noise_warnings(results)
     Path(args.output).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
@@ -230,6 +274,9 @@ def main(argv=None):
     for warning in warnings:
         print(f"Warning: {warning}")
     print(figures_table(results["figures"]))
+    if previous:
+        print()
+        print(comparison_table(results, previous))
     if "http" in results:
         print()
         print(details_table(results))
