@@ -1,7 +1,7 @@
-"""`django.core.signing.dumps`, output for output, for values signed on every page view.
+"""`django.core.signing.dumps` and `loads`, value for value, for values signed on every view.
 
 Django derives the HMAC key from the secret and the salt anew for every value; this derives
-it once per secret and salt. `signing.loads` reads the result as it reads Django's own.
+it once per secret and salt. Each side reads what the other signs.
 """
 
 import functools
@@ -11,7 +11,9 @@ import json
 import time
 
 from django.conf import settings
-from django.core.signing import b62_encode, b64_encode
+from django.core import signing
+from django.core.signing import b62_encode, b64_decode, b64_encode
+from django.utils.crypto import constant_time_compare
 
 
 @functools.lru_cache(maxsize=8)
@@ -21,10 +23,28 @@ def _keyed_hmac(secret, salt):
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
+def _signature(value, salt):
+    mac = _keyed_hmac(settings.SECRET_KEY, salt).copy()
+    mac.update(value.encode())
+    return b64_encode(mac.digest()).decode()
+
+
 def dumps(obj, *, salt):
     """What `signing.dumps(obj, salt=salt)` returns now (JSON, no compression)."""
     payload = b64_encode(json.dumps(obj, separators=(",", ":")).encode("latin-1")).decode()
     value = f"{payload}:{b62_encode(int(time.time()))}"
-    mac = _keyed_hmac(settings.SECRET_KEY, salt).copy()
-    mac.update(value.encode())
-    return f"{value}:{b64_encode(mac.digest()).decode()}"
+    return f"{value}:{_signature(value, salt)}"
+
+
+def loads(signed, *, salt):
+    """What `signing.loads(signed, salt=salt)` returns (no maximum age): a value signed with
+    SECRET_KEY is read here, anything else by Django (older keys, or BadSignature)."""
+    value, _, signature = signed.rpartition(":")
+    payload = value.split(":", 1)[0]
+    if (
+        payload
+        and not payload.startswith(".")
+        and constant_time_compare(signature, _signature(value, salt))
+    ):
+        return json.loads(b64_decode(payload.encode()).decode("latin-1"))
+    return signing.loads(signed, salt=salt)
