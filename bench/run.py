@@ -26,6 +26,8 @@ import datetime
 import json
 import os
 import secrets
+import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -220,6 +222,8 @@ def served_phases(args, env, tmp, database_url, login, processes, steps, results
 
 def main(argv=None):
     args = arguments(argv)
+    # Stopped with SIGTERM as with Ctrl-C: the servers stop and the database is dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     import redis
 
     cache = redis.Redis.from_url(args.redis)
