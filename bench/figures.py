@@ -53,6 +53,12 @@ def _get(results, *path):
     return results
 
 
+def _cpu_per_request(phase):
+    if phase is None:
+        return None
+    return sum(phase["cpu_ms_per_request"][name] for name in ("gunicorn", "postgresql", "redis"))
+
+
 def http_figures(results):
     http = results.get("http", {})
     clients = results["setup"]["clients"]
@@ -97,6 +103,29 @@ def http_figures(results):
             phase("form_post_per_request", "per_second"),
         )
     )
+    # CPU per request, the machine's other load aside: what the throughput ratios above
+    # come to on a quiet machine.
+    for key, label, subject, baseline, baseline_name in (
+        ("get_cpu", "GET /", "form_get", "hello", "hello-world view"),
+        ("post_cpu", "POST /", "form_post", "insert_bare", "bare INSERT view"),
+        (
+            "post_per_request_cpu",
+            "POST /, a connection per request",
+            "form_post_per_request",
+            "form_post",
+            "POST /, connections kept",
+        ),
+    ):
+        found.append(
+            figure(
+                key,
+                f"{label}: CPU per request, gunicorn + PostgreSQL + Redis",
+                "ms",
+                _cpu_per_request(http.get(subject)),
+                baseline_name,
+                _cpu_per_request(http.get(baseline)),
+            )
+        )
     many = [phase(name, "errors") for name in ("form_get_many", "form_post_many")]
     found.append(
         figure(
