@@ -210,9 +210,8 @@ def load_alternating(phases, *, clients, rounds, warmup, duration):
 
 
 def http_phases(site, per_request, meter, args, steps, secret_key):
-    """On `site` (connections kept, the default): GET / against hello-world, POST / against
-    the bare INSERT; POST / on `per_request` (a connection per request) for the gain; then
-    GET / and POST / with many more clients, for errors."""
+    """GET / against hello-world and POST / against the bare INSERT on `site`, POST / on
+    `per_request` (a connection per request), then GET / and POST / with many clients."""
     form_post = functools.partial(form_post_client, secret_key=secret_key)
     timing = {"rounds": args.rounds, "warmup": args.warmup, "duration": args.seconds}
     groups = (

@@ -1,8 +1,5 @@
-"""`django.core.signing.dumps` and `loads`, value for value, for values signed on every view.
-
-Django derives the HMAC key from the secret and the salt anew for every value; this derives
-it once per secret and salt. Each side reads what the other signs.
-"""
+"""`signing.dumps` and `loads`, value for value, for values signed on every form view: Django
+derives the HMAC key anew for each value, this keeps it per secret and salt."""
 
 import functools
 import hashlib
