@@ -11,6 +11,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Each worker imports the site after the fork, so its database connection is its own.
+preload_app = False
 # Recycle workers now and then, at staggered moments, so slow leaks never pile up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))

@@ -3,15 +3,12 @@
 import contextlib
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from qarat.tests.live import gunicorn, manage, own_database, site_environment
+from qarat.live_server import gunicorn, manage, own_database, site_environment
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,16 +55,7 @@ class Site:
         self.env = env
 
     def manage(self, *args, stdin=None):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=BASE_DIR,
-            env=self.env,
-            input=stdin,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
+        return manage(self.env, *args, stdin=stdin)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,6 @@ import uuid
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -24,6 +23,7 @@ from consent.models import current_version
 from inquiries.forms import InquiryForm, form_started
 from qarat.analytics import analytics_choice
 from qarat.context_processors import site
+from qarat.csrf import csrf_token
 from qarat.seo import page_links
 from texts.context_processors import public_texts as public_texts_context
 from texts.models import public_texts
@@ -79,7 +79,7 @@ def blank_page(request, variant):
         _pages[variant] = parts
     token = str(uuid.uuid4())
     values = {
-        SLOTS["csrf"]: get_token(request),
+        SLOTS["csrf"]: csrf_token(request),
         SLOTS["token"]: token,
         SLOTS["started"]: form_started(token),
     }

@@ -11,6 +11,7 @@ its /64, which one subscriber usually holds whole. The key is a keyed hash of it
 unkeyed hash of an IPv4 address is undone by hashing all four billion of them.
 """
 
+import functools
 import ipaddress
 import re
 import time
@@ -51,6 +52,33 @@ def client_key(request):
     return salted_hmac("inquiries.rate_limit", address, algorithm="sha256").hexdigest()
 
 
+# Count and, for a new counter, set its expiry: one atomic round trip to Redis.
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
+@functools.lru_cache(maxsize=8)
+def _count_script(redis_client):
+    return redis_client.register_script(COUNT_SCRIPT)
+
+
+def _count(key, period):
+    """This submission counted in the client's period: the count, this one included."""
+    backend = getattr(cache, "client", None)
+    if hasattr(backend, "get_client"):  # django-redis: the script, keyed as cache.decr keys
+        redis_client = backend.get_client(write=True)
+        return _count_script(redis_client)(keys=[cache.make_key(key)], args=[period])
+    cache.add(key, 0, timeout=period)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: the new period starts empty
+        cache.add(key, 0, timeout=period)
+        return cache.incr(key)
+
+
 @dataclass
 class Slot:
     key: str | None  # None: refused, nothing reserved
@@ -71,12 +99,7 @@ def submission_slot_reserve(request, *, now=None):
     limit, period = rate_parse(settings.INQUIRY_RATE_LIMIT)
     window = int(now or time.time()) // period
     key = f"inquiries:rate:{client_key(request)}:{period}:{window}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: the new period starts empty
-        cache.add(key, 0, timeout=period)
-        count = cache.incr(key)
+    count = _count(key, period)
     if count > limit:
         cache.decr(key)
         return Slot(key=None)

@@ -92,6 +92,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A new connection costs PostgreSQL more than a submission: each worker keeps its own, opened
+    # after the fork and checked before reuse (docs/deploy.md, 5); runserver could not reuse it.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+        "DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 600
+    )
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

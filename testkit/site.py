@@ -1,16 +1,20 @@
-"""Helpers of the site-wide tests: a fresh Python with given settings, a cuttable relay to
-the database, the Metrica tag of a page."""
+"""Helpers of the site-wide tests: a browser without a browser, a fresh Python with given
+settings, a cuttable relay to the database, the Metrica tag of a page."""
 
 import contextlib
+import http.cookiejar
 import os
 import re
 import socket
 import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
-from qarat.tests.live import free_port
+from qarat.live_server import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 METRIKA_TAG = re.compile(r'<script src="[^"]*/js/metrika\.js"[^>]*>')
@@ -34,6 +38,44 @@ def run_django(code, **env_overrides):
         text=True,
         timeout=60,
     )
+
+
+class Browserless:
+    """Fetches pages and sends the form as a browser would, cookies included."""
+
+    def __init__(self, url, headers=None):
+        self.url = url
+        self.headers = headers or {}
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def _open(self, url, data=None):
+        request = urllib.request.Request(url, data=data, headers=self.headers)
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status, response.geturl(), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.url, error.read().decode()
+
+    def get(self, path):
+        status, _url, page = self._open(self.url + path)
+        return status, page
+
+    def form_fields(self, name, phone="8 701 555 12 34"):
+        """The filled form of a freshly loaded page: its hidden fields plus the visitor's input."""
+        status, page = self.get("/en/")
+        assert status == 200
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+        fields.update(name=name, phone=phone, message="Call me", consent="on")
+        return fields
+
+    def post_form(self, fields, to=None):
+        body = urllib.parse.urlencode(fields).encode()
+        return self._open((to or self.url) + "/en/", data=body)
+
+    def send_form(self, name, phone="8 701 555 12 34"):
+        return self.post_form(self.form_fields(name, phone))
 
 
 class Relay:

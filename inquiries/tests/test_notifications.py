@@ -23,7 +23,7 @@ from inquiries.notifications import (
     notification_send,
     notifications_send_pending,
 )
-from qarat.tests.live import free_port
+from qarat.live_server import free_port
 from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,

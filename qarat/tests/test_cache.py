@@ -177,3 +177,34 @@ def test_while_the_database_is_down_the_last_value_read_is_kept(clock):
     source[0] = None
     with pytest.raises(OperationalError):
         never_read.get()
+
+
+def test_a_rate_limit_slot_costs_one_round_trip_and_expires_with_its_period(
+    settings, shared_redis, raw_redis, monkeypatch, rf
+):
+    from inquiries.rate_limit import submission_slot_reserve
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": shared_redis}
+    }
+    settings.INQUIRY_RATE_LIMIT = "2/10m"
+    first = submission_slot_reserve(rf.post("/"))  # loads the script into Redis
+    sent = []
+    original = redis.Redis.execute_command
+
+    def recording(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    second = submission_slot_reserve(rf.post("/"))
+    assert sent == ["EVALSHA"]
+    monkeypatch.undo()
+    (key,) = raw_redis.keys("*inquiries:rate:*")
+    assert 0 < raw_redis.ttl(key) <= 600
+    assert first.granted and second.granted
+    assert not submission_slot_reserve(rf.post("/")).granted
+    assert int(raw_redis.get(key)) == 2  # the refused one gave its count back
+    first.release()
+    assert int(raw_redis.get(key)) == 1
+    assert submission_slot_reserve(rf.post("/")).granted

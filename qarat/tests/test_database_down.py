@@ -5,6 +5,7 @@ is "stopped" by cutting a TCP relay between the two; SQLite by putting a directo
 its file was. Either way the server notices only through failed connections, as in life.
 """
 
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,14 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.live import (
-    Browserless,
-    gunicorn,
-    manage,
-    own_database,
-    site_environment,
-)
-from testkit.site import Relay
+from qarat.live_server import gunicorn, manage, own_database, site_environment
+from testkit.site import Browserless, Relay
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"
@@ -58,9 +53,19 @@ def server_with_stoppable_database(tmp_path):
             )
             return manage(env, "shell", "--no-imports", "-c", code).split()[-1]
 
+        def idle_connections():
+            """Connections to the site's database other than this query's own: PostgreSQL only."""
+            code = (
+                "from django.db import connection; c = connection.cursor(); c.execute("
+                "'SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()'); print(c.fetchone()[0])"
+            )
+            direct_env = {**env, "DATABASE_URL": database_url}
+            return int(manage(direct_env, "shell", "--no-imports", "-c", code).split()[-1])
+
         try:
             with gunicorn(env) as url:
-                yield Browserless(url), stop, start, count_stored
+                yield Browserless(url), stop, start, count_stored, idle_connections
         finally:
             if parsed.scheme.startswith("postgres"):
                 relay.stop()
@@ -69,7 +74,7 @@ def server_with_stoppable_database(tmp_path):
 def test_a_stopped_database_gives_503_with_input_kept_and_loses_nothing(
     server_with_stoppable_database,
 ):
-    site, stop, start, count_stored = server_with_stoppable_database
+    site, stop, start, count_stored, _idle = server_with_stoppable_database
     status, url, _page = site.send_form(NAME)
     assert status == 200 and "/thanks/Q-" in url  # stored while the database runs
 
@@ -88,3 +93,21 @@ def test_a_stopped_database_gives_503_with_input_kept_and_loses_nothing(
     status, url, _page = site.send_form(NAME)
     assert status == 200 and "/thanks/Q-" in url
     assert count_stored() == "2"  # the refused one was not stored, nothing twice
+
+
+def test_a_restarted_database_costs_the_next_visitor_nothing(server_with_stoppable_database):
+    """The worker's kept connection dies with the restart; the check before its reuse sees it
+    and connects again, so the first submission after it is stored, not a 500."""
+    site, stop, start, count_stored, idle_connections = server_with_stoppable_database
+    for _ in range(2):
+        status, url, _page = site.send_form(NAME)
+        assert status == 200 and "/thanks/Q-" in url
+    if "postgres" in os.environ.get("DATABASE_URL", ""):
+        assert idle_connections() == 1, "the worker should keep its connection between requests"
+
+    stop()
+    start()
+    status, url, page = site.send_form(NAME)
+    assert status == 200 and "/thanks/Q-" in url, page
+    assert site.get("/healthz")[0] == 200
+    assert count_stored() == "3"

@@ -10,15 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qarat.tests.live import (
-    Browserless,
-    free_port,
-    gunicorn,
-    manage,
-    own_database,
-    site_environment,
-)
-from testkit.site import Relay
+from qarat.live_server import free_port, gunicorn, manage, own_database, site_environment
+from testkit.site import Browserless, Relay
 
 WAIT_FOR_UNCLAIMED = """
 import time

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qarat.tests.live import Browserless, gunicorn, manage, own_database, site_environment
+from qarat.live_server import gunicorn, manage, own_database, site_environment
+from testkit.site import Browserless
 
 
 @pytest.fixture

@@ -41,6 +41,39 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split() == ["django.db.backends.postgresql", "qarat", "db.internal"]
 
 
+CONNECTION_SETTINGS = (
+    "from django.conf import settings; d = settings.DATABASES['default'];"
+    "print(d.get('CONN_MAX_AGE', 0), d.get('CONN_HEALTH_CHECKS', False))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DEBUG": "false"}, ["600", "True"]),
+        ({"DEBUG": "false", "DATABASE_CONN_MAX_AGE": "0"}, ["0", "True"]),
+        ({"DEBUG": "true"}, ["0", "True"]),
+    ],
+)
+def test_postgresql_connections_are_kept_and_checked_in_production(env, expected):
+    production = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.kz", "PHONE_HASH_KEY": "y"}
+    result = run_django(
+        CONNECTION_SETTINGS,
+        DATABASE_URL="postgres://qarat:pw@db.internal:5432/qarat",
+        **production,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
+
+
+def test_sqlite_opens_a_connection_per_request():
+    """A kept SQLite connection would hold a moved or replaced file open."""
+    result = run_django(CONNECTION_SETTINGS, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False"]
+
+
 def test_a_malformed_admin_url_is_refused():
     result = run_django("print('started')", DEBUG="true", ADMIN_URL="/admin")
     assert result.returncode != 0
