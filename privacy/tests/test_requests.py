@@ -576,7 +576,7 @@ def test_erasure_asks_for_confirmation_first(privacy_officer, kind):
 @pytest.mark.parametrize("kind", ["deletion", "withdrawal"])
 def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind):
     subject_request = make_request(kind)
-    gone = [make_inquiry(), make_inquiry(blocked_at=timezone.now())]
+    gone = [make_inquiry(), make_inquiry(status="processed")]
     held = make_inquiry(legal_hold_reason="Court case 2-123/2026")
     other = make_inquiry(phone=OTHER_PHONE)
     response = act(privacy_officer, subject_request, "delete_confirmed")
@@ -588,7 +588,7 @@ def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind
     assert Inquiry.objects.filter(pk__in=[held.pk, other.pk]).count() == 2
     record = DestructionRecord.objects.get()
     assert record.basis == kind
-    assert (record.count, record.held_back) == (2, 1)
+    assert (record.count, record.held_back, record.blocked_kept) == (2, 1, 0)
     assert record.actor == privacy_officer.user.username
     assert record.phone_hash == subject_request.phone_hash
     assert record.request == subject_request
@@ -645,7 +645,7 @@ def assert_no_personal_data_left():
 def test_erasure_leaves_no_personal_data_anywhere(privacy_officer, operator, kind):
     subject_request = make_request(kind)
     first = make_inquiry(note=f"Called {CANARY_NAME} at {CANARY_PHONE}")
-    make_inquiry(blocked_at=timezone.now())
+    make_inquiry(status="processed")
     # Seen by staff (view records, admin log entries) and exported before the erasure.
     operator.get(f"{INQUIRIES}{first.pk}/change/")
     operator.post(INQUIRIES, {"action": "mark_processed", "_selected_action": first.pk})

@@ -6,6 +6,9 @@ from django.utils import timezone
 from privacy.models import SubjectRequest, request_due_on
 from privacy.workdays import add_working_days, is_working_day
 
+# The working calendar's entries are read from the database (and its cache).
+pytestmark = pytest.mark.django_db
+
 D = datetime.date
 
 
@@ -87,7 +90,6 @@ def test_the_number_of_days_is_a_setting(settings):
     assert request_due_on(kind="information", received_at=at("2026-02-06 16:00")) == D(2026, 2, 13)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("kind", "due"),
     [

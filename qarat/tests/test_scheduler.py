@@ -47,6 +47,7 @@ def test_a_scheduler_started_late_catches_up_at_once():
         "purge_expired_inquiries",
         "clearsessions",
         "purge_login_records",
+        "purge_audit_and_incidents",
         "backup_database",
     }
 
@@ -73,6 +74,7 @@ def test_one_pass_runs_the_due_jobs_and_survives_a_failing_one(monkeypatch, capl
         "purge_expired_inquiries",
         "clearsessions",
         "purge_login_records",
+        "purge_audit_and_incidents",
         "backup_database",
     ]
     assert JobRun.objects.filter(name="purge_expired_inquiries").exists()
@@ -102,19 +104,27 @@ def start_scheduler(tmp_path, database):
 
 
 def read_until(process, text, seconds=60):
-    """The scheduler's output up to the first line containing `text` (AssertionError if none)."""
-    seen = []
+    """The scheduler's output up to the first line containing `text` (AssertionError if none).
+
+    Reads the raw pipe: lines already buffered by a text reader would never wake select().
+    What came after that line is kept for the next call.
+    """
+    seen = getattr(process, "unread_output", "")
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if text in seen and "\n" in seen[seen.index(text) :]:
+            end = seen.index("\n", seen.index(text)) + 1
+            process.unread_output = seen[end:]
+            return seen[:end]
         if not select.select([process.stdout], [], [], 1)[0]:
             continue
-        line = process.stdout.readline()
-        if not line:
+        chunk = os.read(process.stdout.fileno(), 65536)
+        if not chunk:
             break
-        seen.append(line)
-        if text in line:
-            return "".join(seen)
-    raise AssertionError(f"{text!r} not seen; output:\n{''.join(seen)}")
+        seen += chunk.decode()
+    if text in seen:
+        return seen
+    raise AssertionError(f"{text!r} not seen; output:\n{seen}")
 
 
 def test_the_scheduler_runs_no_job_before_migrations_and_stops_on_sigterm(tmp_path):

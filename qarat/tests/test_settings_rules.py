@@ -38,6 +38,8 @@ def test_the_test_settings_break_no_rule():
         ({"LOGIN_FAILURE_LIMIT": 0}, "LOGIN_FAILURE_LIMIT"),
         ({"LOGIN_COOLOFF_MINUTES": 0}, "LOGIN_COOLOFF_MINUTES"),
         ({"STAFF_LOGIN_RECORDS_DAYS": 0}, "STAFF_LOGIN_RECORDS_DAYS"),
+        ({"INCIDENTS_KEEP_YEARS": 0}, "INCIDENTS_KEEP_YEARS"),
+        ({"AUDIT_RECORDS_KEEP_YEARS": 0}, "AUDIT_RECORDS_KEEP_YEARS"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"ADMIN_URL": "/admin"}, "ADMIN_URL"),
         ({"DEBUG": False, "SECRET_KEY": ""}, "SECRET_KEY"),
