@@ -194,5 +194,8 @@ class IncidentForm(forms.ModelForm):
 
 
 class CalendarDayForm(forms.ModelForm):
+    def clean_decree_number(self):
+        return refuse_contact_details(self.cleaned_data["decree_number"])
+
     def clean_note(self):
         return refuse_contact_details(self.cleaned_data["note"])

@@ -15,7 +15,8 @@ from inquiries.models import Inquiry
 from inquiries.phones import phone_display
 from privacy.exports import print_css_source
 from privacy.hashing import phone_hash
-from privacy.models import DestructionRecord, SubjectRequest
+from privacy.models import DestructionRecord, Incident, SubjectRequest
+from privacy.workdays import CalendarDay
 from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
@@ -265,6 +266,13 @@ def register_text_fields(client):
 
     subject_request = make_request("information")
     DestructionRecord.objects.create(basis="deletion", actor="x", request=subject_request)
+    Incident.objects.create(description="Laptop lost.", subjects_count=1)
+    CalendarDay.objects.create(
+        date=datetime.date(2026, 2, 7),
+        kind="working_day",
+        decree_number="1042",
+        decree_date=datetime.date(2025, 12, 20),
+    )
     found = []
     for model in apps.get_app_config("privacy").get_models():
         if model not in admin.site._registry:
@@ -285,7 +293,9 @@ def test_every_text_typed_into_the_register_refuses_a_phone_number_in_any_style(
 ):
     client = request.getfixturevalue(role)
     fields = register_text_fields(client)
-    assert "closing_note" in {name for url, form, name in fields}
+    assert {"closing_note", "description", "measures", "decree_number", "note"} <= {
+        name for url, form, name in fields
+    }
     for url, form, name in fields:
         data = {key: form[key].value() or "" for key in form.fields}
         data[name] = f"Called back on {typed} today."
