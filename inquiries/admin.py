@@ -22,7 +22,7 @@ from privacy.audit import (
     audited_change,
     hold_history,
 )
-from privacy.blocking import blocking_list_filters, without_blocked
+from privacy.blocking import blocked_page_notice, blocking_list_filters, without_blocked
 from privacy.journal import journal_correction
 from privacy.models import AuditEvent
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
@@ -287,7 +287,9 @@ class InquiryAdmin(StaffModelAdmin):
 
     @method_decorator(sensitive_post_parameters())
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
+        response = blocked_page_notice(
+            request, super().change_view(request, object_id, form_url, extra_context)
+        )
         if request.method == "GET" and response.status_code == 200:
             InquiryView.objects.create(
                 inquiry_id=unquote(object_id),

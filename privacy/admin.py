@@ -224,6 +224,10 @@ class IncidentAdmin(StaffModelAdmin):
         "status",
     ]
     list_filter = ["status", IncidentOverdueFilter]
+    ordering = [
+        Case(When(status=Incident.Status.OPEN, then=Value(0)), default=Value(1)),
+        "-found_at",
+    ]
     readonly_fields = ["notify_by", "overdue", "recorded_by", "closed_at"]
     show_facets = admin.ShowFacets.NEVER
 

@@ -31,6 +31,20 @@ def without_blocked(request, queryset):
     return queryset.not_blocked()
 
 
+def blocked_page_notice(request, response):
+    """On a blocked inquiry's page: why there is nothing to change."""
+    inquiry = (getattr(response, "context_data", None) or {}).get("original")
+    if request.method == "GET" and inquiry is not None and inquiry.blocked_at is not None:
+        messages.warning(
+            request,
+            _(
+                "This inquiry is blocked: nobody may change it, and it is not deleted, "
+                "until it is unblocked."
+            ),
+        )
+    return response
+
+
 def blocked_past_retention_count(user):
     """For privacy officers: how many blocked inquiries are past their retention; else None."""
     if not user.has_perm(SEE_BLOCKED):

@@ -255,7 +255,7 @@ class Incident(models.Model):
     class Meta:
         verbose_name = _("personal-data incident")
         verbose_name_plural = _("personal-data incidents")
-        ordering = ["status", "-found_at"]
+        ordering = ["-found_at"]
 
     def __str__(self):
         return f"Incident {self.pk}"
@@ -265,7 +265,11 @@ class Incident(models.Model):
         super().save(*args, **kwargs)
 
     def is_overdue(self, *, today=None):
-        return Incident.objects.overdue(today=today).filter(pk=self.pk).exists()
+        """As IncidentQuerySet.overdue(), for one incident already read."""
+        unnotified = (self.notify_authority and self.authority_notified_at is None) or (
+            self.notify_subjects and self.subjects_notified_at is None
+        )
+        return unnotified and self.notify_by < (today or timezone.localdate())
 
 
 def incident_notify_by(found_at):

@@ -15,7 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, F, Max
+from django.db.models import CharField, Count, F, Max, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -37,6 +37,17 @@ class Destruction:
     blocked_kept: int = 0
 
 
+def kept_counts(queryset):
+    """(under legal hold, blocked) of `queryset`, in one pass: a blocked inquiry under hold
+    counts as blocked, the block being what keeps it while it lasts."""
+    blocked = Q(blocked_at__isnull=False)
+    counts = queryset.aggregate(
+        held=Count("pk", filter=~Q(legal_hold_reason="") & ~blocked),
+        blocked=Count("pk", filter=blocked),
+    )
+    return counts["held"], counts["blocked"]
+
+
 def inquiries_destroy(
     *,
     queryset,
@@ -54,9 +65,7 @@ def inquiries_destroy(
     destruction record is written first and counted up inside each batch's transaction,
     so no deletion is ever left unrecorded. Returns a Destruction with the counts.
     """
-    # A blocked inquiry under hold counts as blocked: the block is what keeps it first.
-    blocked_kept = queryset.blocked().count()
-    held_back = queryset.under_hold().not_blocked().count()
+    held_back, blocked_kept = kept_counts(queryset)
     due = queryset.not_under_hold().not_blocked()
     if not due.exists() and not held_back and not blocked_kept:
         return Destruction(count=0, held_back=0, record=None)

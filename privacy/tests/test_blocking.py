@@ -51,6 +51,12 @@ def test_a_blocked_inquirys_page_is_read_only_for_every_role_superusers_too(requ
     before = row(inquiry)
     page = client.get(change_url(inquiry))
     assert page.status_code == 200
+    with translation.override("ru"):
+        notice = translation.gettext(
+            "This inquiry is blocked: nobody may change it, and it is not deleted, until it "
+            "is unblocked."
+        )
+    assert [m.message for m in page.context["messages"]] == [notice]
     html = page.content.decode()
     for field in ("name", "phone", "message", "status", "note", "legal_hold_reason"):
         assert f'name="{field}"' not in html, field

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from privacy.locks import job_lock
-from privacy.services import PURGE_JOB, expired_inquiries, inquiries_purge
+from privacy.services import PURGE_JOB, expired_inquiries, inquiries_purge, kept_counts
 
 
 class Command(BaseCommand):
@@ -61,20 +61,15 @@ class Command(BaseCommand):
         expired, processed, cutoff, processed_cutoff = expired_inquiries(now=now)
         if verbosity < 1:
             return
-        held, blocked = kept(expired)
+        held, blocked = kept_counts(expired)
         self.stdout.write(
             f"Dry run: {expired.count() - held - blocked} inquiries received on or before "
             f"{timezone.localtime(cutoff):%Y-%m-%d %H:%M} would be deleted; "
             f"{held} are under legal hold and {blocked} blocked. Nothing was changed."
         )
         if processed is not None:
-            held, blocked = kept(processed)
+            held, blocked = kept_counts(processed)
             self.stdout.write(
                 f"Dry run: {processed.count() - held - blocked} processed inquiries would be "
                 f"deleted early; {held} are under legal hold and {blocked} blocked."
             )
-
-
-def kept(inquiries):
-    """(under legal hold, blocked) as the purge counts them: a blocked one counts as blocked."""
-    return inquiries.under_hold().not_blocked().count(), inquiries.blocked().count()
