@@ -63,6 +63,15 @@ def test_privacy_officer_registers_exports_and_erases_and_the_operator_finds_not
     page.wait_for_selector("table.subject-inquiries")
     assert reference in page.inner_text("table.subject-inquiries")
 
+    # Nothing more before recording how the person's identity was confirmed.
+    page.click("button[value=export_json]")
+    page.wait_for_selector(".messagelist .error")
+    page.select_option("#id_identity_method", "call_back")
+    page.fill("#id_identity_note", "Called back; the person named the reference.")
+    page.click("button[value=confirm_identity]")
+    page.wait_for_selector("p.identity-confirmed")
+    assert reference in page.inner_text("table.subject-inquiries")
+
     # A copy of everything held, before the erasure: JSON download and printable page.
     with page.expect_download() as download_info:
         page.click("button[value=export_json]")
@@ -111,6 +120,16 @@ def test_privacy_officer_registers_exports_and_erases_and_the_operator_finds_not
         "from privacy.models import DestructionRecord as D;"
         f"print(Inquiry.objects.filter(reference='{reference}').count());"
         f"r = D.objects.get(basis='deletion', actor='{officer_name}');"
-        "print(r.count, r.held_back, r.actor, r.request.kind, r.request.handled_by.username)",
+        "print(r.count, r.held_back, r.actor, r.request.kind, r.request.handled_by.username,"
+        " r.request.identity_method, r.request.identity_confirmed_by.username)",
     )
-    assert stored.split() == ["0", "1", "0", officer_name, "deletion", officer_name]
+    assert stored.split() == [
+        "0",
+        "1",
+        "0",
+        officer_name,
+        "deletion",
+        officer_name,
+        "call_back",
+        officer_name,
+    ]

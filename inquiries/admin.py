@@ -16,7 +16,15 @@ from inquiries.models import (
 )
 from inquiries.phones import phone_display
 from inquiries.triage import CappedCountPaginator, TriageQuerySet, search_by_reference_or_phone
+from privacy.audit import (
+    audit_change_page,
+    audit_list_view,
+    audited_change,
+    hold_history,
+)
+from privacy.blocking import blocked_page_notice, blocking_list_filters, without_blocked
 from privacy.journal import journal_correction
+from privacy.models import AuditEvent
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
 
@@ -57,6 +65,7 @@ class InquiryAdmin(StaffModelAdmin):
         "legal_hold_by",
         "blocked_at",
         "blocked_by",
+        "legal_hold_history",
     ]
     evidence_fields = [
         "consent_version_link",
@@ -89,6 +98,7 @@ class InquiryAdmin(StaffModelAdmin):
                             "legal_hold_reason",
                             "legal_hold_at",
                             "legal_hold_by",
+                            "legal_hold_history",
                             "blocked_at",
                             "blocked_by",
                         ]
@@ -106,6 +116,19 @@ class InquiryAdmin(StaffModelAdmin):
         if not self._may(request, "hold"):
             readonly += ["legal_hold_reason"]
         return readonly
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), *blocking_list_filters(request)]
+
+    def has_change_permission(self, request, obj=None):
+        # Blocked: read-only for every role, superusers too, until unblocked (Art. 1).
+        if obj is not None and obj.blocked_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("legal hold history"))
+    def legal_hold_history(self, inquiry):
+        return hold_history(inquiry)
 
     def get_list_display(self, request):
         columns = list(self.list_display)
@@ -177,7 +200,12 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Mark processed"), permissions=["change"])
     def mark_processed(self, request, queryset):
-        changed = queryset.mark_processed(by=request.user)
+        changed = audited_change(
+            request.user,
+            without_blocked(request, queryset).exclude(status=Inquiry.Status.PROCESSED),
+            AuditEvent.Kind.PROCESSED,
+            lambda rows: rows.mark_processed(by=request.user),
+        )
         self.message_user(
             request,
             ngettext(
@@ -191,7 +219,12 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Mark not processed"), permissions=["change"])
     def mark_not_processed(self, request, queryset):
-        changed = queryset.mark_not_processed()
+        changed = audited_change(
+            request.user,
+            without_blocked(request, queryset).exclude(status=Inquiry.Status.NEW),
+            AuditEvent.Kind.NOT_PROCESSED,
+            lambda rows: rows.mark_not_processed(),
+        )
         self.message_user(
             request,
             ngettext(
@@ -205,8 +238,12 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Lift the legal hold"), permissions=["hold"])
     def lift_legal_hold(self, request, queryset):
-        changed = queryset.under_hold().update(
-            legal_hold_reason="", legal_hold_at=None, legal_hold_by=None
+        # Who set each hold, when and why stays in the audit trail (hold_history).
+        changed = audited_change(
+            request.user,
+            without_blocked(request, queryset).under_hold(),
+            AuditEvent.Kind.HOLD_LIFTED,
+            lambda rows: rows.update(legal_hold_reason="", legal_hold_at=None, legal_hold_by=None),
         )
         self.message_user(
             request,
@@ -234,15 +271,25 @@ class InquiryAdmin(StaffModelAdmin):
                 obj.processed_at, obj.processed_by = None, None
         super().save_model(request, obj, form, change)
         personal = [f for f in ("name", "phone", "message") if f in form.fields]
-        if change and any(getattr(obj, f) != form.initial.get(f) for f in personal):
+        corrected = [f for f in personal if change and getattr(obj, f) != form.initial.get(f)]
+        if corrected:
             # A restored backup would undo the correction: the journal lists it to redo.
             journal_correction(reference=obj.reference, actor=request.user.get_username())
+        if change:
+            other = [f for f in form.changed_data if f not in personal]
+            audit_change_page(request.user, obj, corrected + other)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        return audit_list_view(request, response)
 
     # --- who opened what -----------------------------------------------------------------
 
     @method_decorator(sensitive_post_parameters())
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
+        response = blocked_page_notice(
+            request, super().change_view(request, object_id, form_url, extra_context)
+        )
         if request.method == "GET" and response.status_code == 200:
             InquiryView.objects.create(
                 inquiry_id=unquote(object_id),

@@ -17,6 +17,7 @@ from consent.acceptance import (
 from consent.models import current_version
 from inquiries.models import Inquiry
 from inquiries.phones import PhoneField
+from privacy.forms import refuse_contact_details
 from qarat import fast_signing
 
 NAME_MAX_LENGTH = 100
@@ -252,4 +253,8 @@ class InquiryAdminForm(forms.ModelForm):
         return message
 
     def clean_legal_hold_reason(self):
-        return " ".join(self.cleaned_data["legal_hold_reason"].split())
+        reason = refuse_contact_details(" ".join(self.cleaned_data["legal_hold_reason"].split()))
+        # The reason goes into the audit trail, which outlives the inquiry.
+        if self.instance.name and self.instance.name.casefold() in reason.casefold():
+            raise forms.ValidationError(_("Write the reason without the visitor's name."))
+        return reason

@@ -26,7 +26,25 @@ def count_capped(queryset, limit=WAITING_COUNT_LIMIT):
     return queryset.order_by()[: limit + 1].count()
 
 
+class InquiryBlocked(Exception):
+    """A blocked inquiry was to be changed or destroyed: blocking stops both (Law No. 94-V,
+    Art. 1) until it is lifted."""
+
+
 class InquiryQuerySet(models.QuerySet):
+    """Blocked rows are never in an UPDATE or a DELETE: blocking stops change and
+    destruction until `unblock()`, the one way to touch them (Law No. 94-V, Art. 1)."""
+
+    def update(self, **kwargs):
+        return super(InquiryQuerySet, self.not_blocked()).update(**kwargs)
+
+    def delete(self):
+        return super(InquiryQuerySet, self.not_blocked()).delete()
+
+    def unblock(self):
+        """Lift the block of these inquiries: how many were blocked."""
+        return models.QuerySet.update(self.blocked(), blocked_at=None, blocked_by=None)
+
     def waiting(self):
         return self.filter(status=Inquiry.Status.NEW, blocked_at__isnull=True)
 
@@ -41,6 +59,9 @@ class InquiryQuerySet(models.QuerySet):
 
     def not_blocked(self):
         return self.filter(blocked_at__isnull=True)
+
+    def blocked(self):
+        return self.filter(blocked_at__isnull=False)
 
     def under_hold(self):
         return self.exclude(legal_hold_reason="")
@@ -169,6 +190,16 @@ class Inquiry(models.Model):
 
     def __str__(self):
         return f"Inquiry {self.reference}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Inquiry.objects.blocked().filter(pk=self.pk).exists():
+            raise InquiryBlocked(f"Inquiry {self.reference} is blocked: unblock it first.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Inquiry.objects.blocked().filter(pk=self.pk).exists():
+            raise InquiryBlocked(f"Inquiry {self.reference} is blocked: unblock it first.")
+        return super().delete(*args, **kwargs)
 
 
 class InquiryView(models.Model):

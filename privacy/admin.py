@@ -1,6 +1,7 @@
-"""The register of data subjects' requests (carried out by privacy.carry_out), the destruction
-records and the job runs. The register keeps the number's keyed hash and last two digits
-only, so it may outlive the inquiries it concerns."""
+"""The register of data subjects' requests (carried out by privacy.carry_out), the incident
+register, the working calendar, the audit trail, the destruction records and the job runs.
+The registers keep no personal data (the number: its keyed hash and last two digits only),
+so they may outlive the inquiries they concern."""
 
 from functools import partial
 
@@ -12,9 +13,16 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from inquiries.triage import CappedCountPaginator
 from privacy.carry_out import carry_out, may_act
-from privacy.forms import SubjectRequestAddForm, SubjectRequestChangeForm
-from privacy.models import DestructionRecord, JobRun, SubjectRequest
+from privacy.forms import (
+    CalendarDayForm,
+    IncidentForm,
+    SubjectRequestAddForm,
+    SubjectRequestChangeForm,
+)
+from privacy.models import AuditEvent, DestructionRecord, Incident, JobRun, SubjectRequest
+from privacy.workdays import CalendarDay
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
 
@@ -68,6 +76,10 @@ class SubjectRequestAdmin(StaffModelAdmin):
         "created_by",
         "handled_by",
         "closed_at",
+        "identity_method",
+        "identity_note",
+        "identity_confirmed_by",
+        "identity_confirmed_at",
     ]
 
     # --- columns --------------------------------------------------------------------------
@@ -96,6 +108,17 @@ class SubjectRequestAdmin(StaffModelAdmin):
                         "overdue",
                         "phone_end",
                         "created_by",
+                    ]
+                },
+            ),
+            (
+                _("Identity"),
+                {
+                    "fields": [
+                        "identity_method",
+                        "identity_note",
+                        "identity_confirmed_by",
+                        "identity_confirmed_at",
                     ]
                 },
             ),
@@ -152,6 +175,7 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
         "basis",
         "count",
         "held_back",
+        "blocked_kept",
         "actor",
         "cutoff",
         "request",
@@ -164,3 +188,87 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_success_at", "last_failure_at"]
+
+
+class IncidentOverdueFilter(admin.SimpleListFilter):
+    title = _("notification overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = Incident.objects.overdue().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+@admin.register(Incident)
+class IncidentAdmin(StaffModelAdmin):
+    """The incident register: open ones first; never deleted by hand (the daily job does)."""
+
+    form = IncidentForm
+    list_display = [
+        "id",
+        "found_at",
+        "notify_by",
+        "overdue",
+        "subjects_count",
+        "notify_authority",
+        "authority_notified_at",
+        "notify_subjects",
+        "subjects_notified_at",
+        "status",
+    ]
+    list_filter = ["status", IncidentOverdueFilter]
+    ordering = [
+        Case(When(status=Incident.Status.OPEN, then=Value(0)), default=Value(1)),
+        "-found_at",
+    ]
+    readonly_fields = ["notify_by", "overdue", "recorded_by", "closed_at"]
+    show_facets = admin.ShowFacets.NEVER
+
+    @admin.display(description=_("notification overdue"), boolean=True)
+    def overdue(self, incident):
+        return incident.pk is not None and incident.is_overdue()
+
+    def get_fields(self, request, obj=None):
+        fields = list(IncidentForm.Meta.fields)
+        return fields if obj is None else [*fields, *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        if obj.status == Incident.Status.CLOSED and obj.closed_at is None:
+            obj.closed_at = timezone.now()
+        elif obj.status == Incident.Status.OPEN:
+            obj.closed_at = None
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(StaffModelAdmin):
+    """Decrees moving days off: each entry wins over the holidays library in every due date."""
+
+    form = CalendarDayForm
+    list_display = ["date", "kind", "decree_number", "decree_date", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    show_facets = admin.ShowFacets.NEVER
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """What staff did with inquiries: read-only; search by a reference or a username."""
+
+    list_display = ["at", "actor", "kind", "count", "searched", "filtered", "detail"]
+    list_filter = ["kind", "at"]
+    search_fields = ["actor", "references"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False

@@ -22,6 +22,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from inquiries.models import Inquiry, InquiryView
 from inquiries.phones import phone_display
+from privacy.audit import audit_record
+from privacy.blocking import blocked_kept_text
 from privacy.exports import (
     PRINT_CSS,
     XLSX_CONTENT_TYPE,
@@ -31,13 +33,15 @@ from privacy.exports import (
     print_css_source,
     subject_export,
 )
-from privacy.forms import SubjectPhoneForm
-from privacy.models import DestructionRecord, SubjectRequest
+from privacy.forms import IdentityForm, SubjectPhoneForm
+from privacy.identity import IDENTITY_REQUIRED, identity_confirm
+from privacy.models import AuditEvent, DestructionRecord, SubjectRequest
 from privacy.services import inquiries_block, inquiries_destroy, inquiries_unblock
 
 Kind = SubjectRequest.Kind
 
 FIND = "find"
+CONFIRM_IDENTITY = "confirm_identity"
 EXPORT_HTML = "export_html"
 EXPORT_JSON = "export_json"
 EXPORT_CSV = "export_csv"
@@ -101,13 +105,17 @@ class Step:
     subject_request: SubjectRequest
     form: Form
     phone: str | None = None
+    identity_form: Form | None = None
 
     def render(self, stage=FIND, **extra):
         inquiries = None
         if self.phone:
             inquiries = list(Inquiry.objects.of_phone(self.phone).order_by("created_at"))
-        held_count = sum(1 for inquiry in inquiries or [] if inquiry.legal_hold_reason)
+        blocked_count = sum(1 for inquiry in inquiries or [] if inquiry.blocked_at)
+        # As the erasure counts them: a blocked inquiry is kept as blocked, hold or not.
+        held_count = sum(1 for i in inquiries or [] if i.legal_hold_reason and not i.blocked_at)
         user = self.request.user
+        identity_form = self.identity_form or IdentityForm(instance=self.subject_request)
         context = {
             **self.model_admin.admin_site.each_context(self.request),
             "opts": self.model_admin.opts,
@@ -118,8 +126,9 @@ class Step:
             "phone_shown": phone_display(self.phone) if self.phone else "",
             "inquiries": inquiries,
             "held_count": held_count,
-            "due_count": len(inquiries or []) - held_count,
-            "blocked_count": sum(1 for i in inquiries or [] if i.blocked_at),
+            "due_count": len(inquiries or []) - held_count - blocked_count,
+            "blocked_count": blocked_count,
+            "identity_form": identity_form,
             "actions": allowed_actions(self.subject_request, user),
             "is_open": self.subject_request.status == SubjectRequest.Status.OPEN,
             "stage": stage,
@@ -143,6 +152,16 @@ class Step:
             messages.warning(self.request, JOURNAL_FAILED)
         return self.render(**render)
 
+    def audit(self, kind, *, references, count=None, detail=""):
+        """One event in the audit trail, naming the request it was done for."""
+        request_name = gettext("request %(id)s") % {"id": self.subject_request.pk}
+        detail = f"{detail}, {request_name}" if detail else request_name
+        audit_record(self.request.user, kind, references=references, count=count, detail=detail)
+
+    def references(self, queryset=None):
+        queryset = Inquiry.objects.of_phone(self.phone) if queryset is None else queryset
+        return list(queryset.order_by("created_at").values_list("reference", flat=True))
+
     def attachment(self, response, extension, disposition="attachment"):
         name = f"request-{self.subject_request.pk}-data.{extension}"
         response["Content-Disposition"] = f'{disposition}; filename="{name}"'
@@ -164,6 +183,11 @@ def export(step, label):
         for inquiry in inquiries
     )
     count = len(data["inquiries"])
+    step.audit(
+        AuditEvent.Kind.EXPORT,
+        references=[inquiry.reference for inquiry in inquiries],
+        detail=label,
+    )
     step.handled(
         ngettext(
             "Exported as %(format)s: %(count)d inquiry.",
@@ -204,13 +228,17 @@ def export_file(label, extension, content_type, serialise):
 
 
 def block(step):
+    references = step.references(Inquiry.objects.of_phone(step.phone).not_blocked())
     count, journaled = inquiries_block(phone=step.phone, user=step.request.user)
+    step.audit(AuditEvent.Kind.BLOCK, references=references, count=count)
     text = ngettext("%(count)d inquiry blocked.", "%(count)d inquiries blocked.", count)
     return step.done(text % {"count": count}, journaled)
 
 
 def unblock(step):
+    references = step.references(Inquiry.objects.of_phone(step.phone).blocked())
     count, journaled = inquiries_unblock(phone=step.phone, user=step.request.user)
+    step.audit(AuditEvent.Kind.UNBLOCK, references=references, count=count)
     text = ngettext("%(count)d inquiry unblocked.", "%(count)d inquiries unblocked.", count)
     return step.done(text % {"count": count}, journaled)
 
@@ -218,8 +246,14 @@ def unblock(step):
 # --- deletion and withdrawal: the purge's own path, with a destruction record --------
 
 
+def lookup(step, stage=FIND):
+    """The inquiries of the number listed (references, dates, states): recorded as seen."""
+    step.audit(AuditEvent.Kind.LOOKUP, references=step.references())
+    return step.render(stage=stage)
+
+
 def delete(step):
-    return step.render(stage=DELETE)
+    return lookup(step, stage=DELETE)
 
 
 def delete_confirmed(step):
@@ -237,6 +271,11 @@ def delete_confirmed(step):
         "deleted": destruction.count,
         "held": destruction.held_back,
     }
+    record = destruction.record.pk if destruction.record else "—"
+    detail = gettext("destruction record %(id)s") % {"id": record}
+    step.audit(AuditEvent.Kind.ERASURE, references=[], count=destruction.count, detail=detail)
+    if destruction.blocked_kept:
+        messages.warning(step.request, blocked_kept_text(destruction.blocked_kept))
     return step.done(
         text,
         destruction.journaled,
@@ -281,14 +320,26 @@ def carry_out(request, object_id, *, model_admin):
     if request.method != "POST":
         form = SubjectPhoneForm(subject_request=subject_request)
         return Step(request, model_admin, subject_request, form).render()
+    action = request.POST.get("action") or FIND
     form = SubjectPhoneForm(request.POST, subject_request=subject_request)
     step = Step(request, model_admin, subject_request, form)
+    if action == CONFIRM_IDENTITY:
+        if subject_request.status != SubjectRequest.Status.OPEN:
+            raise PermissionDenied
+        step.identity_form = identity_confirm(request, model_admin, subject_request)
+        if not request.POST.get("phone"):
+            step.form = SubjectPhoneForm(subject_request=subject_request)
+        elif form.is_valid():
+            step.phone = form.cleaned_data["phone"]
+        return step.render()
     if not form.is_valid():
         return step.render()
     step.phone = form.cleaned_data["phone"]
-    action = request.POST.get("action") or FIND
     if action == FIND:
-        return step.render()
+        return lookup(step)
     if action not in allowed_actions(subject_request, request.user):
         raise PermissionDenied
+    if not subject_request.identity_confirmed:
+        messages.error(request, IDENTITY_REQUIRED)
+        return step.render()  # with the form to record it
     return ACTIONS[action](step)

@@ -15,7 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, F, Max
+from django.db.models import CharField, Count, F, Max, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -34,6 +34,18 @@ class Destruction:
     held_back: int
     record: DestructionRecord | None
     journaled: bool = True
+    blocked_kept: int = 0
+
+
+def kept_counts(queryset):
+    """(under legal hold, blocked) of `queryset`, in one pass: a blocked inquiry under hold
+    counts as blocked, the block being what keeps it while it lasts."""
+    blocked = Q(blocked_at__isnull=False)
+    counts = queryset.aggregate(
+        held=Count("pk", filter=~Q(legal_hold_reason="") & ~blocked),
+        blocked=Count("pk", filter=blocked),
+    )
+    return counts["held"], counts["blocked"]
 
 
 def inquiries_destroy(
@@ -46,15 +58,16 @@ def inquiries_destroy(
     request=None,
     batch_size=BATCH_SIZE,
 ):
-    """Delete the inquiries of `queryset` not under legal hold, in short transactions.
+    """Delete the inquiries of `queryset` neither under legal hold nor blocked (blocking
+    stops destruction: Law No. 94-V, Art. 1), in short transactions.
 
     Memory stays flat whatever the number of rows: each batch reads only ids. The
     destruction record is written first and counted up inside each batch's transaction,
     so no deletion is ever left unrecorded. Returns a Destruction with the counts.
     """
-    held_back = queryset.under_hold().count()
-    due = queryset.not_under_hold()
-    if not due.exists() and not held_back:
+    held_back, blocked_kept = kept_counts(queryset)
+    due = queryset.not_under_hold().not_blocked()
+    if not due.exists() and not held_back and not blocked_kept:
         return Destruction(count=0, held_back=0, record=None)
     record = DestructionRecord.objects.create(
         basis=basis,
@@ -63,6 +76,7 @@ def inquiries_destroy(
         phone_hash=phone_hash,
         request=request,
         held_back=held_back,
+        blocked_kept=blocked_kept,
     )
     journaled = journal_append(record)
     content_type = ContentType.objects.get_for_model(Inquiry)
@@ -91,7 +105,13 @@ def inquiries_destroy(
             DestructionRecord.objects.filter(pk=record.pk).update(count=F("count") + count)
             total += count
     record.refresh_from_db()
-    return Destruction(count=total, held_back=held_back, record=record, journaled=journaled)
+    return Destruction(
+        count=total,
+        held_back=held_back,
+        record=record,
+        journaled=journaled,
+        blocked_kept=blocked_kept,
+    )
 
 
 PURGE_JOB = "purge_expired_inquiries"
@@ -140,6 +160,15 @@ def inquiries_purge(*, now, batch_size=BATCH_SIZE):
     return Purge(retention=retention, processed=early)
 
 
+def blocked_past_retention(*, now):
+    """Blocked inquiries the purge would delete if they were not blocked: to resolve."""
+    expired, processed, _cutoff, _processed_cutoff = expired_inquiries(now=now)
+    blocked = expired.blocked()
+    if processed is not None:
+        blocked = blocked | processed.blocked()
+    return blocked
+
+
 def inquiries_block(*, phone, user, now=None):
     """Block every unblocked inquiry of a number (Law No. 94-V, Art. 1); journaled."""
     now = now or timezone.now()
@@ -153,11 +182,7 @@ def inquiries_block(*, phone, user, now=None):
 def inquiries_unblock(*, phone, user, now=None):
     """Lift the block of every inquiry of a number; journaled."""
     now = now or timezone.now()
-    count = (
-        Inquiry.objects.of_phone(phone)
-        .filter(blocked_at__isnull=False)
-        .update(blocked_at=None, blocked_by=None)
-    )
+    count = Inquiry.objects.of_phone(phone).unblock()
     journaled = journal_blocking(
         blocked=False, phone_hash=phone_hash(phone), actor=user.get_username(), at=now
     )
@@ -221,9 +246,7 @@ def destructions_reapply(*, entries, taken_at=None, now=None):
                     blocked_by=get_user_model().objects.filter(username=entry["actor"]).first(),
                 )
             else:
-                result.unblocked += before.filter(blocked_at__isnull=False).update(
-                    blocked_at=None, blocked_by=None
-                )
+                result.unblocked += before.unblock()
             continue
         basis = entry["basis"]
         if basis in (DestructionRecord.Basis.RETENTION, DestructionRecord.Basis.PROCESSED):

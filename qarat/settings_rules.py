@@ -34,6 +34,8 @@ def broken_rules(s):
         "PURGE_MARGIN_HOURS": 0,
         "SUBJECT_REQUESTS_KEEP_YEARS": 1,
         "DESTRUCTION_RECORDS_KEEP_YEARS": 1,
+        "INCIDENTS_KEEP_YEARS": 1,
+        "AUDIT_RECORDS_KEEP_YEARS": 1,
     }
     for name, lowest in at_least.items():
         if s[name] < lowest:

@@ -1,6 +1,7 @@
 """Helpers of the privacy app's tests: requests in the register, and the canary's absence."""
 
 from django.apps import apps
+from django.utils import timezone
 
 from privacy.hashing import phone_hash
 from privacy.models import SubjectRequest
@@ -15,7 +16,12 @@ REGISTER = "/admin/privacy/subjectrequest/"
 OTHER_PHONE = "+77029998877"
 
 
-def make_request(kind, *, phone=CANARY_PHONE, **fields):
+def make_request(kind, *, phone=CANARY_PHONE, identity_confirmed=True, **fields):
+    """A request in the register; by default with the person's identity already confirmed
+    (in person), as carrying it out needs."""
+    if identity_confirmed:
+        fields.setdefault("identity_method", "in_person")
+        fields.setdefault("identity_confirmed_at", timezone.now())
     return SubjectRequest.objects.create(
         kind=kind, phone_hash=phone_hash(phone), phone_last_digits=phone[-2:], **fields
     )

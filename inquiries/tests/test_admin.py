@@ -310,7 +310,7 @@ def test_a_blocked_inquiry_is_not_announced_until_unblocked(settings):
     inquiry = make_inquiry()
     Inquiry.objects.filter(pk=inquiry.pk).update(blocked_at=timezone.now())
     assert notification_send(reference=inquiry.reference) == Outcome.SKIPPED
-    Inquiry.objects.filter(pk=inquiry.pk).update(blocked_at=None)
+    Inquiry.objects.filter(pk=inquiry.pk).unblock()
     assert notification_send(reference=inquiry.reference) == Outcome.SENT
 
 

@@ -15,7 +15,8 @@ from inquiries.models import Inquiry
 from inquiries.phones import phone_display
 from privacy.exports import print_css_source
 from privacy.hashing import phone_hash
-from privacy.models import DestructionRecord, SubjectRequest
+from privacy.models import DestructionRecord, Incident, SubjectRequest
+from privacy.workdays import CalendarDay
 from testkit.inquiries import (
     CANARY_MESSAGE,
     CANARY_NAME,
@@ -265,6 +266,13 @@ def register_text_fields(client):
 
     subject_request = make_request("information")
     DestructionRecord.objects.create(basis="deletion", actor="x", request=subject_request)
+    Incident.objects.create(description="Laptop lost.", subjects_count=1)
+    CalendarDay.objects.create(
+        date=datetime.date(2026, 2, 7),
+        kind="working_day",
+        decree_number="1042",
+        decree_date=datetime.date(2025, 12, 20),
+    )
     found = []
     for model in apps.get_app_config("privacy").get_models():
         if model not in admin.site._registry:
@@ -285,7 +293,9 @@ def test_every_text_typed_into_the_register_refuses_a_phone_number_in_any_style(
 ):
     client = request.getfixturevalue(role)
     fields = register_text_fields(client)
-    assert "closing_note" in {name for url, form, name in fields}
+    assert {"closing_note", "description", "measures", "decree_number", "note"} <= {
+        name for url, form, name in fields
+    }
     for url, form, name in fields:
         data = {key: form[key].value() or "" for key in form.fields}
         data[name] = f"Called back on {typed} today."
@@ -576,7 +586,7 @@ def test_erasure_asks_for_confirmation_first(privacy_officer, kind):
 @pytest.mark.parametrize("kind", ["deletion", "withdrawal"])
 def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind):
     subject_request = make_request(kind)
-    gone = [make_inquiry(), make_inquiry(blocked_at=timezone.now())]
+    gone = [make_inquiry(), make_inquiry(status="processed")]
     held = make_inquiry(legal_hold_reason="Court case 2-123/2026")
     other = make_inquiry(phone=OTHER_PHONE)
     response = act(privacy_officer, subject_request, "delete_confirmed")
@@ -588,7 +598,7 @@ def test_erasure_deletes_all_but_legal_hold_and_reports_it(privacy_officer, kind
     assert Inquiry.objects.filter(pk__in=[held.pk, other.pk]).count() == 2
     record = DestructionRecord.objects.get()
     assert record.basis == kind
-    assert (record.count, record.held_back) == (2, 1)
+    assert (record.count, record.held_back, record.blocked_kept) == (2, 1, 0)
     assert record.actor == privacy_officer.user.username
     assert record.phone_hash == subject_request.phone_hash
     assert record.request == subject_request
@@ -645,7 +655,7 @@ def assert_no_personal_data_left():
 def test_erasure_leaves_no_personal_data_anywhere(privacy_officer, operator, kind):
     subject_request = make_request(kind)
     first = make_inquiry(note=f"Called {CANARY_NAME} at {CANARY_PHONE}")
-    make_inquiry(blocked_at=timezone.now())
+    make_inquiry(status="processed")
     # Seen by staff (view records, admin log entries) and exported before the erasure.
     operator.get(f"{INQUIRIES}{first.pk}/change/")
     operator.post(INQUIRIES, {"action": "mark_processed", "_selected_action": first.pk})

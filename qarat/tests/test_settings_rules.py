@@ -48,6 +48,8 @@ def test_the_test_settings_break_no_rule():
             {"POLICY_DETAILS": {**django_settings.POLICY_DETAILS, "server_log_days": 0}},
             "SERVER_LOG_KEEP_DAYS",
         ),
+        ({"INCIDENTS_KEEP_YEARS": 0}, "INCIDENTS_KEEP_YEARS"),
+        ({"AUDIT_RECORDS_KEEP_YEARS": 0}, "AUDIT_RECORDS_KEEP_YEARS"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"ADMIN_URL": "/admin"}, "ADMIN_URL"),
         ({"DEBUG": False, "SECRET_KEY": ""}, "SECRET_KEY"),

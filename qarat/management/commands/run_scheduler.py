@@ -34,7 +34,7 @@ def migrations_pending():
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (notifications, purge, sessions, backup) in a loop."
+    help = "Run the periodic jobs (notifications, purges, sessions, backup) in a loop."
 
     def add_arguments(self, parser):
         parser.add_argument(
