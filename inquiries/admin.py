@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -18,6 +20,7 @@ from inquiries.phones import phone_display
 from inquiries.triage import CappedCountPaginator, TriageQuerySet, search_by_reference_or_phone
 from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.wording import flag
 
 
 @admin.register(Inquiry)
@@ -40,6 +43,10 @@ class InquiryAdmin(StaffModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     actions = ["mark_processed", "mark_not_processed", "lift_legal_hold"]
     form = InquiryAdminForm
+    empty_state = _(
+        "No inquiries yet. Each inquiry a visitor sends through the site's form appears "
+        "here at once."
+    )
     readonly_fields = [
         "reference",
         "created_at",
@@ -113,13 +120,13 @@ class InquiryAdmin(StaffModelAdmin):
             columns += ["is_blocked", "is_held"]
         return columns
 
-    @admin.display(description=_("blocked"), boolean=True)
+    @admin.display(description=_("blocked"))
     def is_blocked(self, inquiry):
-        return inquiry.blocked_at is not None
+        return flag(inquiry.blocked_at is not None, _("blocked"))
 
-    @admin.display(description=_("legal hold"), boolean=True)
+    @admin.display(description=_("legal hold"))
     def is_held(self, inquiry):
-        return bool(inquiry.legal_hold_reason)
+        return flag(bool(inquiry.legal_hold_reason), _("on hold"))
 
     # --- list columns -------------------------------------------------------------------
 
@@ -205,9 +212,22 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Lift the legal hold"), permissions=["hold"])
     def lift_legal_hold(self, request, queryset):
-        changed = queryset.under_hold().update(
-            legal_hold_reason="", legal_hold_at=None, legal_hold_by=None
-        )
+        """After a page that lists the holds to be lifted: once lifted, the next purge may
+        delete those inquiries for good."""
+        held = queryset.under_hold()
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/inquiries/inquiry/lift_hold_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Lift the legal hold?"),
+                    "opts": self.opts,
+                    "held": held.order_by("created_at"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        changed = held.update(legal_hold_reason="", legal_hold_at=None, legal_hold_by=None)
         self.message_user(
             request,
             ngettext(

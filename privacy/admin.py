@@ -16,19 +16,25 @@ from privacy.carry_out import carry_out, may_act
 from privacy.forms import SubjectRequestAddForm, SubjectRequestChangeForm
 from privacy.models import DestructionRecord, JobRun, SubjectRequest
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.wording import flag
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
+class DeadlineFilter(admin.SimpleListFilter):
+    """Open requests past their due date, or due today (the dashboard's tile links here)."""
+
+    title = _("deadline")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+        return [("yes", _("Overdue")), ("today", _("Due today")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        overdue = SubjectRequest.objects.overdue().values("pk")
+        today = timezone.localdate()
+        overdue = SubjectRequest.objects.overdue(today=today).values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=overdue)
+        if self.value() == "today":
+            return queryset.filter(status=SubjectRequest.Status.OPEN, due_on=today)
         if self.value() == "no":
             return queryset.exclude(pk__in=overdue)
         return queryset
@@ -39,6 +45,11 @@ class SubjectRequestAdmin(StaffModelAdmin):
     """The register: open requests first, the nearest deadline on top; never deleted."""
 
     add_form = SubjectRequestAddForm
+    empty_state = _(
+        "No requests registered. When someone asks to see, correct, block or delete their "
+        "data, or withdraws consent, register it here with “Add”: the deadline is counted "
+        "for you."
+    )
     form = SubjectRequestChangeForm
     list_display = [
         "id",
@@ -51,7 +62,7 @@ class SubjectRequestAdmin(StaffModelAdmin):
         "handled_by",
     ]
     list_display_links = ["id", "kind"]
-    list_filter = ["status", "kind", OverdueFilter]
+    list_filter = ["status", "kind", DeadlineFilter]
     list_select_related = ["handled_by"]
     ordering = [
         Case(When(status=SubjectRequest.Status.OPEN, then=Value(0)), default=Value(1)),
@@ -72,9 +83,9 @@ class SubjectRequestAdmin(StaffModelAdmin):
 
     # --- columns --------------------------------------------------------------------------
 
-    @admin.display(description=_("overdue"), boolean=True)
+    @admin.display(description=_("overdue"))
     def overdue(self, subject_request):
-        return subject_request.is_overdue()
+        return flag(subject_request.is_overdue(), _("overdue"))
 
     @admin.display(description=_("phone"))
     def phone_end(self, subject_request):
@@ -163,4 +174,9 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["name", "last_success_at", "last_failure_at"]
+    list_display = ["job", "last_success_at", "last_failure_at"]
+    fields = readonly_fields = ["job", "last_success_at", "last_failure_at"]
+
+    @admin.display(description=_("job"), ordering="name")
+    def job(self, run):
+        return str(run)

@@ -48,7 +48,7 @@ class DestructionRecord(models.Model):
         ordering = ["-destroyed_at"]
 
     def __str__(self):
-        return f"Destruction {self.pk}"
+        return _("Destruction %(pk)s") % {"pk": self.pk}
 
 
 class SubjectRequestQuerySet(models.QuerySet):
@@ -112,7 +112,7 @@ class SubjectRequest(models.Model):
         ordering = ["status", "due_on"]
 
     def __str__(self):
-        return f"Request {self.pk}"
+        return _("Request %(pk)s") % {"pk": self.pk}
 
     def save(self, *args, **kwargs):
         if not self.due_on:
@@ -129,6 +129,14 @@ def request_due_on(*, kind, received_at):
     return add_working_days(timezone.localtime(received_at).date(), days)
 
 
+# What staff read for each job's name (the command's, or the journal's).
+JOB_LABELS = {
+    "purge_expired_inquiries": _("retention purge (purge_expired_inquiries)"),
+    "destruction_journal": _("writing the destruction journal"),
+    "privacy_reminder": _("morning reminder to privacy officers"),
+}
+
+
 class JobRun(models.Model):
     """When a periodic job (or the journal's writing) last succeeded and failed, for staff."""
 
@@ -141,7 +149,7 @@ class JobRun(models.Model):
         verbose_name_plural = _("periodic jobs")
 
     def __str__(self):
-        return self.name
+        return str(JOB_LABELS.get(self.name, self.name))
 
     @classmethod
     def record_success(cls, name, *, now=None):
@@ -160,6 +168,10 @@ class JobRun(models.Model):
         return run["last_success_at"] is None or run["last_success_at"] < run["last_failure_at"]
 
     @classmethod
+    def last_success(cls, name):
+        return cls.objects.filter(name=name).values_list("last_success_at", flat=True).first()
+
+    @classmethod
     def is_late(cls, name, *, max_age=datetime.timedelta(days=2), now=None):
-        last = cls.objects.filter(name=name).values_list("last_success_at", flat=True).first()
+        last = cls.last_success(name)
         return last is None or last < (now or timezone.now()) - max_age

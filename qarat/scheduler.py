@@ -36,6 +36,7 @@ def default_jobs():
         Job("clearsessions", daily_at=datetime.time(3, 30)),
         Job("purge_login_records", ("-v", "0"), daily_at=datetime.time(3, 35)),
         Job("backup_database", ("-v", "0"), daily_at=datetime.time(3, 45)),
+        Job("remind_privacy_officers", ("-v", "0"), daily_at=datetime.time(8, 30)),
     ]
 
 

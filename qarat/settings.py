@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    # The libraries' apps under names staff can read (staff.apps).
+    "staff.apps.AuthenticatorAppsConfig",
+    "staff.apps.BackupCodesConfig",
+    "staff.apps.LoginLockoutsConfig",
     "consent",
     "inquiries",
     "privacy",
@@ -205,6 +207,8 @@ AXES_CLIENT_IP_CALLABLE = "qarat.network.client_ip_address"
 # (purge_login_records deletes older ones daily); never shorter than a lockout.
 STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
+# The lockouts and login records are shown by staff.admin_libraries, in Russian and Kazakh.
+AXES_ENABLE_ADMIN = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

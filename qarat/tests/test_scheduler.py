@@ -48,6 +48,7 @@ def test_a_scheduler_started_late_catches_up_at_once():
         "clearsessions",
         "purge_login_records",
         "backup_database",
+        "remind_privacy_officers",
     }
 
 
