@@ -63,7 +63,7 @@ class BackupCodes(StaticDevice):
 
 
 def login_label(record):
-    """"aigerim с адреса 198.51.100.7": django-axes' own str is English."""
+    """ "aigerim с адреса 198.51.100.7": django-axes' own str is English."""
     return _("%(username)s from %(address)s") % {
         "username": record.username or "—",
         "address": record.ip_address or "—",

@@ -310,6 +310,7 @@ def permission_label(permission):
         what = translation.gettext(permission.name)
     return f"{capfirst(opts.app_config.verbose_name)} | {names(opts)[0]} | {what}"
 
+
 # django-axes' names of its models, in the permission lists: worded in this site's catalogs
 # (the library has no Kazakh, and its Russian ones are capitalised sentences).
 AXES_NAMES = [

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
+from django.utils.html import escape
 
 from consent.models import ConsentVersion
 from testkit.consent import make_draft
@@ -116,16 +117,21 @@ def test_a_draft_can_be_edited_in_the_admin(consent_editor):
 def test_publishing_shows_each_language_against_the_current_version_first(privacy_officer):
     current = ConsentVersion.objects.get(number=1)
     lines = current.text_ru.splitlines()
-    changed = "\n".join([*lines[:5], "Новый пункт о сроках хранения.", *lines[6:]])
+    at = next(i for i, line in enumerate(lines) if i > 3 and line.strip())
+    # A line far from the change, said once in the text: outside the context shown.
+    far = next(
+        line for line in lines[at + 6 :] if len(line) > 20 and current.text_ru.count(line) == 1
+    )
+    changed = "\n".join([*lines[:at], "Новый пункт о сроках хранения.", *lines[at + 1 :]])
     draft = make_draft(text_ru=changed, text_kk=current.text_kk, text_en=current.text_en)
     page = privacy_officer.post(
         CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}
     ).content.decode()
-    assert "Проверьте изменения" in page
+    assert "Публикация: проверьте изменения" in page
     assert '<span class="diff-line diff-add">Новый пункт о сроках хранения.</span>' in page
-    assert f'<span class="diff-line diff-del">{lines[5]}</span>' in page
+    assert f'<span class="diff-line diff-del">{escape(lines[at])}</span>' in page
     # Only the changed line and its context, not the whole text.
-    assert lines[20] not in page
+    assert escape(far) not in page
     assert page.count("Без изменений на этом языке.") == 2
     assert "Черновик № " in page and "сравнение с действующей версией (Версия 1)" in page
     draft.refresh_from_db()

@@ -180,7 +180,7 @@ def test_opening_an_inquiry_is_recorded_and_shown_to_privacy_officers(operator, 
     record = InquiryView.objects.get()
     assert record.inquiry == inquiry
     assert record.username.startswith("operators")
-    assert str(record) == f"View {record.pk} of inquiry {inquiry.pk}"
+    assert str(record) == f"Просмотр № {record.pk} обращения № {inquiry.pk}"
     assert operator.get("/admin/inquiries/inquiryview/").status_code == 403
     page = privacy_officer.get("/admin/inquiries/inquiryview/").content.decode()
     assert record.username in page and inquiry.reference in page

@@ -286,8 +286,8 @@ def test_the_purge_warning_says_never_ran_and_shows_only_to_those_who_can_act(
 ):
     page = privacy_officer.get("/admin/").content.decode()
     assert "purge-warning" in page
-    assert "ещё ни разу не запускалась" in page
-    assert "более двух дней" not in page
+    assert "ещё ни разу не запускалось" in page
+    assert "более двух суток" not in page
     # Operators cannot fix cron: no banner on their pages.
     for url in ("/admin/", "/admin/inquiries/inquiry/"):
         assert "purge-warning" not in operator.get(url).content.decode()
@@ -295,7 +295,7 @@ def test_the_purge_warning_says_never_ran_and_shows_only_to_those_who_can_act(
         name=PURGE_JOB, last_success_at=timezone.now() - datetime.timedelta(days=3)
     )
     page = privacy_officer.get("/admin/").content.decode()
-    assert "более двух дней" in page
+    assert "более двух суток" in page
     assert "ещё ни разу" not in page
 
 

@@ -4,82 +4,79 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('axes', '0010_accessattemptexpiration'),
-        ('otp_static', '0003_add_timestamps'),
-        ('otp_totp', '0003_add_timestamps'),
-        ('staff', '0001_initial'),
+        ("axes", "0010_accessattemptexpiration"),
+        ("otp_static", "0003_add_timestamps"),
+        ("otp_totp", "0003_add_timestamps"),
+        ("staff", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthenticatorApp',
-            fields=[
-            ],
+            name="AuthenticatorApp",
+            fields=[],
             options={
-                'verbose_name': 'authenticator app',
-                'verbose_name_plural': 'authenticator apps',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "authenticator app",
+                "verbose_name_plural": "authenticator apps",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('otp_totp.totpdevice',),
+            bases=("otp_totp.totpdevice",),
         ),
         migrations.CreateModel(
-            name='BackupCodes',
-            fields=[
-            ],
+            name="BackupCodes",
+            fields=[],
             options={
-                'verbose_name': 'backup codes',
-                'verbose_name_plural': 'backup codes',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "backup codes",
+                "verbose_name_plural": "backup codes",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('otp_static.staticdevice',),
+            bases=("otp_static.staticdevice",),
         ),
         migrations.CreateModel(
-            name='LoginFailure',
-            fields=[
-            ],
+            name="LoginFailure",
+            fields=[],
             options={
-                'verbose_name': 'failed login',
-                'verbose_name_plural': 'failed logins',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "failed login",
+                "verbose_name_plural": "failed logins",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('axes.accessfailurelog',),
+            bases=("axes.accessfailurelog",),
         ),
         migrations.CreateModel(
-            name='LoginLock',
-            fields=[
-            ],
+            name="LoginLock",
+            fields=[],
             options={
-                'verbose_name': 'wrong password series',
-                'verbose_name_plural': 'wrong password series',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "wrong password series",
+                "verbose_name_plural": "wrong password series",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('axes.accessattempt',),
+            bases=("axes.accessattempt",),
         ),
         migrations.CreateModel(
-            name='LoginRecord',
-            fields=[
-            ],
+            name="LoginRecord",
+            fields=[],
             options={
-                'verbose_name': 'staff login',
-                'verbose_name_plural': 'staff logins',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "staff login",
+                "verbose_name_plural": "staff logins",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('axes.accesslog',),
+            bases=("axes.accesslog",),
         ),
         migrations.AlterModelOptions(
-            name='passwordchangerequired',
-            options={'verbose_name': 'password change required', 'verbose_name_plural': 'password changes required'},
+            name="passwordchangerequired",
+            options={
+                "verbose_name": "password change required",
+                "verbose_name_plural": "password changes required",
+            },
         ),
     ]
