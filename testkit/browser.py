@@ -26,9 +26,9 @@ def choose_own_password(page):
 def make_backup_codes(page):
     """Right after connecting the app: make the backup codes, then go on; returns them."""
     page.wait_for_url(re.compile(r"/second-factor/backup-codes/"))
-    page.click("form button[type=submit]")
+    page.click("form.make-codes button[type=submit]")
     codes = page.locator(".backup-codes code").all_inner_texts()
-    page.click("a.button")  # "I have kept them: continue"
+    page.click("a.continue")  # "I have kept them: continue"
     return codes
 
 
