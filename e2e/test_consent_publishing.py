@@ -8,10 +8,10 @@ from testkit.browser import PASSWORD, log_in_first_time
 pytestmark = pytest.mark.browser
 
 
-def test_a_privacy_officer_checks_the_changes_on_a_phone_before_publishing(site, phone_page):
+def test_a_privacy_officer_checks_the_changes_on_a_phone_before_publishing(own_site, phone_page):
     """From the add page (a copy of the version in force) to the comparison, on a 390 px
     phone: the changed line is shown, nothing scrolls sideways, and only "Publish" publishes."""
-    page = phone_page
+    page, site = phone_page, own_site  # publishing changes the consent the other tests see
     username = f"officer-{uuid.uuid4().hex[:6]}"
     site.manage(
         "create_operator", username, "--privacy-officer", "--password-stdin", stdin=PASSWORD
