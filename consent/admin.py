@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from consent.models import ConsentVersion, ConsentVersionIncomplete
+from consent.publishing import current_of_kind, publication_preview
 from staff.admin_site import StaffModelAdmin
+from staff.wording import flag
 
 
 @admin.register(ConsentVersion)
@@ -11,7 +16,7 @@ class ConsentVersionAdmin(StaffModelAdmin):
     """Drafts of either kind are edited here and published with the action; published
     versions are read-only. Numbers count separately for the consent and the policy."""
 
-    list_display = ["__str__", "kind", "number", "published_on", "significant"]
+    list_display = ["__str__", "kind", "number", "published_on", "significant_mark"]
     list_filter = ["kind", "significant", ("published_on", admin.EmptyFieldListFilter)]
     readonly_fields = ["number", "published_on", "sha256_ru", "sha256_kk", "sha256_en"]
     fields = [
@@ -53,11 +58,46 @@ class ConsentVersionAdmin(StaffModelAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    @admin.display(description=_("significant change"), ordering="significant")
+    def significant_mark(self, version):
+        return flag(version.significant)
+
+    def get_changeform_initial_data(self, request):
+        """A new draft starts as a copy of the current version of its kind, with "significant
+        change" left for the author to decide (most edits are not significant)."""
+        initial = super().get_changeform_initial_data(request)
+        kind = initial.get("kind") or ConsentVersion.Kind.CONSENT
+        current = current_of_kind(kind)
+        initial.setdefault("significant", False)
+        if current is not None:
+            for code, _name in settings.LANGUAGES:
+                initial.setdefault(f"text_{code}", current.text(code))
+        return initial
+
     @admin.action(description=_("Publish the selected drafts"), permissions=["publish"])
     def publish(self, request, queryset):
-        skipped = queryset.published().count()
-        drafts = []
-        for draft in queryset.drafts().order_by("created_at"):
+        """First a page with each draft against the current version; publishing is
+        irreversible, so only its "Publish" button (post=yes) does it."""
+        drafts = list(queryset.drafts().order_by("created_at"))
+        skipped = len(queryset) - len(drafts)
+        if not drafts:
+            self.message_user(request, _("Only drafts can be published."), messages.WARNING)
+            return None
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/consent/consentversion/publish_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Publish: check the changes"),
+                    "opts": self.opts,
+                    "previews": [publication_preview(draft) for draft in drafts],
+                    "skipped": skipped,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        published = []
+        for draft in drafts:
             try:
                 draft.publish()
             except ConsentVersionIncomplete:
@@ -71,7 +111,17 @@ class ConsentVersionAdmin(StaffModelAdmin):
                     messages.ERROR,
                 )
                 continue
-            drafts.append(draft)
+            published.append(draft)
+        self._published_messages(request, published)
+        if skipped:
+            self.message_user(
+                request,
+                _("Versions already published were left as they are."),
+                messages.WARNING,
+            )
+        return None
+
+    def _published_messages(self, request, drafts):
         consents = sum(1 for draft in drafts if not draft.is_policy)
         policies = len(drafts) - consents
         if consents:
@@ -95,10 +145,4 @@ class ConsentVersionAdmin(StaffModelAdmin):
                 )
                 % {"count": policies},
                 messages.SUCCESS,
-            )
-        if skipped:
-            self.message_user(
-                request,
-                _("Versions already published were left as they are."),
-                messages.WARNING,
             )

@@ -127,11 +127,13 @@ class ConsentVersion(models.Model):
         ]
 
     def __str__(self):
+        if self.number is None and not self.pk:
+            return str(_("Policy draft") if self.is_policy else _("Draft"))
         if self.number is None:
-            label = f"Draft #{self.pk}" if self.pk else "Draft"
-        else:
-            label = f"Version {self.number}"
-        return f"Policy {label[0].lower()}{label[1:]}" if self.is_policy else label
+            label = _("Policy draft #%(pk)s") if self.is_policy else _("Draft #%(pk)s")
+            return label % {"pk": self.pk}
+        label = _("Policy version %(number)s") if self.is_policy else _("Version %(number)s")
+        return label % {"number": self.number}
 
     def save(self, *args, **kwargs):
         if getattr(self, "_published_in_db", False):

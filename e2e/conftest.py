@@ -78,6 +78,14 @@ def site(tmp_path_factory):
         yield site
 
 
+@pytest.fixture
+def own_site(tmp_path):
+    """A site of the test's own, for a test that changes what every other test relies on
+    (publishing a consent version, say)."""
+    with _running_site(tmp_path) as site:
+        yield site
+
+
 @pytest.fixture(scope="session")
 def site_factory(tmp_path_factory):
     """`make(**env) -> Site`: another site whose settings differ by environment variables.

@@ -3,7 +3,13 @@ import uuid
 
 import pytest
 
-from testkit.browser import PASSWORD, choose_own_password, current_code, submit_inquiry
+from testkit.browser import (
+    PASSWORD,
+    choose_own_password,
+    current_code,
+    make_backup_codes,
+    submit_inquiry,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +36,8 @@ def test_operator_logs_in_with_second_factor_finds_by_phone_and_marks_processed(
     secret = page.inner_text(".secret")
     page.fill("input[name=token]", current_code(secret))
     page.click("form button[type=submit], form input[type=submit]")
+    # Straight on to the backup codes: ten, shown once, then the admin.
+    assert len(set(make_backup_codes(page))) == 10
     page.wait_for_url(re.compile(r"/admin/$"))
     # The admin index says how many wait (other browser tests may have added some).
     assert re.search(r"\d+", page.inner_text(".waiting-inquiries"))

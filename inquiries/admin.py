@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -26,6 +28,7 @@ from privacy.blocking import blocked_page_notice, blocking_list_filters, without
 from privacy.journal import journal_correction
 from privacy.models import AuditEvent
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.wording import flag
 
 
 @admin.register(Inquiry)
@@ -48,6 +51,10 @@ class InquiryAdmin(StaffModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     actions = ["mark_processed", "mark_not_processed", "lift_legal_hold"]
     form = InquiryAdminForm
+    empty_state = _(
+        "No inquiries yet. Each inquiry a visitor sends through the site's form appears "
+        "here at once."
+    )
     readonly_fields = [
         "reference",
         "created_at",
@@ -136,13 +143,13 @@ class InquiryAdmin(StaffModelAdmin):
             columns += ["is_blocked", "is_held"]
         return columns
 
-    @admin.display(description=_("blocked"), boolean=True)
+    @admin.display(description=_("blocked"))
     def is_blocked(self, inquiry):
-        return inquiry.blocked_at is not None
+        return flag(inquiry.blocked_at is not None, _("blocked"))
 
-    @admin.display(description=_("legal hold"), boolean=True)
+    @admin.display(description=_("legal hold"))
     def is_held(self, inquiry):
-        return bool(inquiry.legal_hold_reason)
+        return flag(bool(inquiry.legal_hold_reason), _("on hold"))
 
     # --- list columns -------------------------------------------------------------------
 
@@ -238,10 +245,25 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.action(description=_("Lift the legal hold"), permissions=["hold"])
     def lift_legal_hold(self, request, queryset):
+        """After a page that lists the holds to be lifted: once lifted, the next purge may
+        delete those inquiries for good."""
+        held = without_blocked(request, queryset).under_hold()
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/inquiries/inquiry/lift_hold_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Lift the legal hold?"),
+                    "opts": self.opts,
+                    "held": held.order_by("created_at"),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         # Who set each hold, when and why stays in the audit trail (hold_history).
         changed = audited_change(
             request.user,
-            without_blocked(request, queryset).under_hold(),
+            held,
             AuditEvent.Kind.HOLD_LIFTED,
             lambda rows: rows.update(legal_hold_reason="", legal_hold_at=None, legal_hold_by=None),
         )

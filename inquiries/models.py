@@ -92,7 +92,12 @@ class Inquiry(models.Model):
         _("reference"), max_length=20, unique=True, default=new_reference, editable=False
     )
     name = models.CharField(_("name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=16, db_index=True, help_text=_("E.164"))
+    phone = models.CharField(
+        _("phone"),
+        max_length=16,
+        db_index=True,
+        help_text=_("International format, e.g. +7 701 123 45 67."),
+    )
     message = models.TextField(_("message"), max_length=2000, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
@@ -189,7 +194,7 @@ class Inquiry(models.Model):
         ]
 
     def __str__(self):
-        return f"Inquiry {self.reference}"
+        return _("Inquiry %(reference)s") % {"reference": self.reference}
 
     def save(self, *args, **kwargs):
         if self.pk is not None and Inquiry.objects.blocked().filter(pk=self.pk).exists():
@@ -227,4 +232,7 @@ class InquiryView(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"View {self.pk} of inquiry {self.inquiry_id}"
+        return _("View %(pk)s of inquiry %(inquiry)s") % {
+            "pk": self.pk,
+            "inquiry": self.inquiry_id,
+        }

@@ -1,6 +1,7 @@
 import logging
 from types import SimpleNamespace
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import DatabaseError, connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,14 @@ def _not_sent(request, form, reason, status):
     return render(request, TEMPLATE, context, status=status)
 
 
+def _headline(form):
+    """Point at the marked fields only when a field is marked; a form-wide problem (sent too
+    quickly, open too long) is said in the list below without any field to correct."""
+    if any(name != NON_FIELD_ERRORS for name in form.errors):
+        return None
+    return _("Your inquiry was not sent yet. What you typed is kept.")
+
+
 def _database_unavailable(request, form, error):
     logger.error("Inquiry not stored: database unavailable (%s).", type(error).__name__)
     return _not_sent(
@@ -71,7 +80,7 @@ def inquiry_form(request):
         return _see_receipt(decoy_reference())
     try:
         if not form.is_valid():
-            return render(request, TEMPLATE, {"form": form, "not_sent": True}, status=400)
+            return _not_sent(request, form, _headline(form), status=400)
     except DatabaseError as error:
         return _database_unavailable(request, form, error)
     # Reserved before storing, given back unless a new inquiry was stored: concurrent

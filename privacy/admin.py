@@ -24,19 +24,25 @@ from privacy.forms import (
 from privacy.models import AuditEvent, DestructionRecord, Incident, JobRun, SubjectRequest
 from privacy.workdays import CalendarDay
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.wording import flag
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("overdue")
+class DeadlineFilter(admin.SimpleListFilter):
+    """Open requests past their due date, or due today (the dashboard's tile links here)."""
+
+    title = _("deadline")
     parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+        return [("yes", _("Overdue")), ("today", _("Due today")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        overdue = SubjectRequest.objects.overdue().values("pk")
+        today = timezone.localdate()
+        overdue = SubjectRequest.objects.overdue(today=today).values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=overdue)
+        if self.value() == "today":
+            return queryset.filter(status=SubjectRequest.Status.OPEN, due_on=today)
         if self.value() == "no":
             return queryset.exclude(pk__in=overdue)
         return queryset
@@ -47,6 +53,11 @@ class SubjectRequestAdmin(StaffModelAdmin):
     """The register: open requests first, the nearest deadline on top; never deleted."""
 
     add_form = SubjectRequestAddForm
+    empty_state = _(
+        "No requests registered. When someone asks to see, correct, block or delete their "
+        "data, or withdraws consent, register it here with “Add”: the deadline is counted "
+        "for you."
+    )
     form = SubjectRequestChangeForm
     list_display = [
         "id",
@@ -59,7 +70,7 @@ class SubjectRequestAdmin(StaffModelAdmin):
         "handled_by",
     ]
     list_display_links = ["id", "kind"]
-    list_filter = ["status", "kind", OverdueFilter]
+    list_filter = ["status", "kind", DeadlineFilter]
     list_select_related = ["handled_by"]
     ordering = [
         Case(When(status=SubjectRequest.Status.OPEN, then=Value(0)), default=Value(1)),
@@ -84,9 +95,9 @@ class SubjectRequestAdmin(StaffModelAdmin):
 
     # --- columns --------------------------------------------------------------------------
 
-    @admin.display(description=_("overdue"), boolean=True)
+    @admin.display(description=_("overdue"))
     def overdue(self, subject_request):
-        return subject_request.is_overdue()
+        return flag(subject_request.is_overdue(), _("overdue"))
 
     @admin.display(description=_("phone"))
     def phone_end(self, subject_request):
@@ -187,7 +198,12 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
-    list_display = ["name", "last_success_at", "last_failure_at"]
+    list_display = ["job", "last_success_at", "last_failure_at"]
+    fields = readonly_fields = ["job", "last_success_at", "last_failure_at"]
+
+    @admin.display(description=_("job"), ordering="name")
+    def job(self, run):
+        return str(run)
 
 
 class IncidentOverdueFilter(admin.SimpleListFilter):
@@ -267,7 +283,14 @@ class CalendarDayAdmin(StaffModelAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     """What staff did with inquiries: read-only; search by a reference or a username."""
 
-    list_display = ["at", "actor", "kind", "count", "searched", "filtered", "detail"]
+    list_display = ["at", "actor", "kind", "count", "searched", "filtered", "detail_text"]
+    fields = ["at", "actor", "kind", "count", "searched", "filtered", "detail_text", "references"]
+    readonly_fields = fields
+
+    @admin.display(description=_("detail"))
+    def detail_text(self, event):
+        return event.detail_shown()
+
     list_filter = ["kind", "at"]
     search_fields = ["actor", "references"]
     paginator = CappedCountPaginator

@@ -58,8 +58,9 @@ class SubjectRequestAddForm(forms.ModelForm):
 
     phone = RegisterPhoneField(
         help_text=_(
-            "In any format, e.g. 8 701 123 45 67. Not stored: only a keyed hash and the "
-            "last two digits are kept."
+            "In any format, e.g. 8 701 123 45 67. The number itself is not stored: only a code "
+            "computed from it, which cannot be turned back into the number, and its last two "
+            "digits."
         )
     )
 

@@ -1,11 +1,13 @@
 import datetime
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy.workdays import OVERRIDES, CalendarDay, add_working_days
@@ -52,7 +54,7 @@ class DestructionRecord(models.Model):
         ordering = ["-destroyed_at"]
 
     def __str__(self):
-        return f"Destruction {self.pk}"
+        return _("Destruction %(pk)s") % {"pk": self.pk}
 
 
 NO_PERSONAL_DATA = _(
@@ -144,7 +146,7 @@ class SubjectRequest(models.Model):
         ordering = ["status", "due_on"]
 
     def __str__(self):
-        return f"Request {self.pk}"
+        return _("Request %(pk)s") % {"pk": self.pk}
 
     def save(self, *args, **kwargs):
         if not self.due_on:
@@ -165,6 +167,14 @@ def request_due_on(*, kind, received_at):
     return add_working_days(timezone.localtime(received_at).date(), days)
 
 
+# What staff read for each job's name (the command's, or the journal's).
+JOB_LABELS = {
+    "purge_expired_inquiries": _("retention purge (purge_expired_inquiries)"),
+    "destruction_journal": _("writing the destruction journal"),
+    "privacy_reminder": _("morning reminder to privacy officers"),
+}
+
+
 class JobRun(models.Model):
     """When a periodic job (or the journal's writing) last succeeded and failed, for staff."""
 
@@ -177,7 +187,7 @@ class JobRun(models.Model):
         verbose_name_plural = _("periodic jobs")
 
     def __str__(self):
-        return self.name
+        return str(JOB_LABELS.get(self.name, self.name))
 
     @classmethod
     def record_success(cls, name, *, now=None):
@@ -196,8 +206,12 @@ class JobRun(models.Model):
         return run["last_success_at"] is None or run["last_success_at"] < run["last_failure_at"]
 
     @classmethod
+    def last_success(cls, name):
+        return cls.objects.filter(name=name).values_list("last_success_at", flat=True).first()
+
+    @classmethod
     def is_late(cls, name, *, max_age=datetime.timedelta(days=2), now=None):
-        last = cls.objects.filter(name=name).values_list("last_success_at", flat=True).first()
+        last = cls.last_success(name)
         return last is None or last < (now or timezone.now()) - max_age
 
 
@@ -316,7 +330,15 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"Audit event {self.pk}"
+        return gettext("Audit event %(id)s") % {"id": self.pk}
+
+    def detail_shown(self):
+        """The detail as staff read it: a change's field names in the site's language."""
+        if self.kind not in (self.Kind.CORRECTION, self.Kind.CHANGE):
+            return self.detail
+        Inquiry = apps.get_model("inquiries", "Inquiry")
+        names = [name.strip() for name in self.detail.split(",") if name.strip()]
+        return ", ".join(str(Inquiry._meta.get_field(name).verbose_name) for name in names)
 
 
 @receiver([post_save, post_delete], sender=CalendarDay)

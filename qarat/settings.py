@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    # The libraries' apps under names staff can read (staff.apps).
+    "staff.apps.AuthenticatorAppsConfig",
+    "staff.apps.BackupCodesConfig",
+    "staff.apps.LoginLockoutsConfig",
     "consent",
     "inquiries",
     "privacy",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "qarat.nul_bytes.RejectMalformedRequests",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "staff.language.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,6 +173,11 @@ SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# The admin's language switch (staff.language); the public pages take theirs from the URL.
+LANGUAGE_COOKIE_NAME = "__Host-language" if HTTPS else "django_language"
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -216,6 +224,8 @@ INCIDENTS_KEEP_YEARS = env.int("INCIDENTS_KEEP_YEARS", default=3)
 # Years the audit trail of staff actions on inquiries is kept (purge_audit_and_incidents, daily).
 AUDIT_RECORDS_KEEP_YEARS = env.int("AUDIT_RECORDS_KEEP_YEARS", default=3)
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
+# The lockouts and login records are shown by staff.admin_libraries, in Russian and Kazakh.
+AXES_ENABLE_ADMIN = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from qarat import analytics, views
 from qarat.sitemaps import SITEMAPS
@@ -15,6 +16,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # The code step of the staff login, before the admin's own catch-all URL.
     path(f"{settings.ADMIN_URL}second-factor/", include("staff.urls")),
+    # The admin's language switch (a cookie; staff.language reads it on admin pages only).
+    path(f"{settings.ADMIN_URL}language/", set_language, name="admin_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

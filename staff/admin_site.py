@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from staff.forms import StaffAuthenticationForm
 from staff.otp import is_verified, password_change_pending, redirect_to_next_step
+from staff.wording import WordedAdminMixin
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,9 @@ def strict_changelist(changelist_class):
     return type(changelist_class.__name__, (StrictChangeListMixin, changelist_class), {})
 
 
-class StrictListsMixin:
-    """Mixed into every admin of the site (`StaffAdminSite.register`): see StrictChangeListMixin."""
+class StrictListsMixin(WordedAdminMixin):
+    """Mixed into every admin of the site (`StaffAdminSite.register`): see StrictChangeListMixin,
+    and the Russian and Kazakh wording of staff.wording."""
 
     def get_changelist(self, request, **kwargs):
         return strict_changelist(super().get_changelist(request, **kwargs))
@@ -113,7 +115,7 @@ class StaffAdminSite(admin.AdminSite):
         return guarded
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        # Other apps' admins (accounts, lockouts, devices) get the strict lists too.
+        # Other apps' admins (accounts, lockouts, devices) get the strict lists and wording too.
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, StrictListsMixin):
             admin_class = type(admin_class.__name__, (StrictListsMixin, admin_class), {})

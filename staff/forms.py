@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from staff.backup_codes import is_backup_code, normalise
+
 # Far beyond any passphrase; bounds the hashing work an anonymous client can ask for.
 PASSWORD_MAX_LENGTH = 1024
 
@@ -34,11 +36,12 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
 
 
 class TokenForm(forms.Form):
-    """The six-digit code of an authenticator app, checked against one device."""
+    """The six-digit code of an authenticator app, checked against one device; where the
+    staff member has backup codes (`backup`), one of those instead."""
 
     token = forms.CharField(
         label=_("Code from the app"),
-        max_length=7,
+        max_length=16,
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
@@ -49,16 +52,29 @@ class TokenForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, device, **kwargs):
+    def __init__(self, *args, device, backup=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.device = device
+        self.backup = backup
+        self.used_backup_code = False
+        if backup is not None:
+            self.fields["token"].label = _("Code from the app, or a backup code")
 
     def clean_token(self):
         # Apps show the code as "123 456"; people type it that way.
         token = "".join(self.cleaned_data["token"].split())
-        if not re.fullmatch(r"[0-9]{6}", token):
-            raise forms.ValidationError(_("Enter the six digits the app shows."), code="invalid")
-        return token
+        if re.fullmatch(r"[0-9]{6}", token):
+            return token
+        if self.backup is not None and is_backup_code(normalise(token)):
+            # Spent here, not the app's: the device below becomes the backup codes.
+            self.device, self.used_backup_code = self.backup, True
+            return normalise(token)
+        if self.backup is not None:
+            raise forms.ValidationError(
+                _("Enter the six digits the app shows, or one of your backup codes."),
+                code="invalid",
+            )
+        raise forms.ValidationError(_("Enter the six digits the app shows."), code="invalid")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -73,6 +89,11 @@ class TokenForm(forms.Form):
         with transaction.atomic():
             device = type(self.device).objects.select_for_update().get(pk=self.device.pk)
             verified = device.verify_token(token)
+        if not verified and self.used_backup_code:
+            raise forms.ValidationError(
+                _("That backup code is not right, or was used already: each works once."),
+                code="wrong",
+            )
         if not verified:
             raise forms.ValidationError(
                 _(

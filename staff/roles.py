@@ -7,9 +7,13 @@ so a role means the same on every installation. Other access belongs in other gr
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
 
+# The stored names are identifiers (the code, the permission sync and tests look groups up by
+# them); staff read the translated label wherever a group is shown (group_label).
 OPERATORS = "Operators"
 PRIVACY_OFFICERS = "Privacy officers"
+LABELS = {OPERATORS: _("Operators"), PRIVACY_OFFICERS: _("Privacy officers")}
 
 # Triage: read inquiries, change their status and note.
 OPERATOR_PERMISSIONS = [
@@ -65,3 +69,12 @@ def sync_roles(using=DEFAULT_DB_ALIAS, apps=global_apps, **_signal):
             for label in wanted
         ]
         group.permissions.set(permissions)
+
+
+def group_label(group):
+    """A group as staff read it: a role's name in their language, another group's as typed.
+
+    Installed as Group.__str__ (StaffConfig.ready), so that the user form, the list filters,
+    the history and every message show "Операторы" without a second name stored.
+    """
+    return str(LABELS.get(group.name, group.name))

@@ -3,6 +3,7 @@ administrator set it, the code), enrolment of the app, and the lockout page."""
 
 from base64 import b32encode
 from math import ceil
+from urllib.parse import urlencode
 
 import django_otp
 import qrcode
@@ -20,11 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from staff.backup_codes import backup_device, codes_left, replace_codes
 from staff.forms import NewPasswordForm, TokenForm
 from staff.models import PasswordChangeRequired
 from staff.otp import (
@@ -89,13 +92,28 @@ def verify(request):
     device = confirmed_device(request.user)
     if device is None:
         return _same_query(request, "staff:enrol")
-    form = TokenForm(request.POST or None, device=device)
+    backup = backup_device(request.user)
+    form = TokenForm(request.POST or None, device=device, backup=backup)
     if request.method == "POST" and form.is_valid():
-        return _verified(request, form.device)
+        if not form.used_backup_code:
+            return _verified(request, form.device)
+        left = codes_left(request.user)
+        return _verified(
+            request,
+            form.device,
+            ngettext(
+                "You logged in with a backup code; %(count)d is left. Make new ones when few "
+                "remain (Backup codes, at the top of the page).",
+                "You logged in with a backup code; %(count)d are left. Make new ones when few "
+                "remain (Backup codes, at the top of the page).",
+                left,
+            )
+            % {"count": left},
+        )
     return render(
         request,
         "staff/verify.html",
-        _context(request, form=form, title=_("Second factor")),
+        _context(request, form=form, title=_("Second factor"), has_backup=backup is not None),
     )
 
 
@@ -149,7 +167,10 @@ def enrol(request):
         if not _confirm(form.device):
             return _same_query(request, "staff:verify")  # another session confirmed first
         request.session.pop(ENROL_DEVICE_SESSION_KEY, None)
-        return _verified(request, form.device, _("The app is connected. Use it at every login."))
+        _verified(request, form.device, _("The app is connected. Use it at every login."))
+        # Straight on to the backup codes, then the page the staff member was heading for.
+        query = urlencode({"next": next_url(request)})
+        return redirect(f"{reverse('staff:backup_codes')}?{query}")
     return render(
         request,
         "staff/enrol.html",
@@ -188,6 +209,31 @@ def _confirm(device):
         device.confirmed = True
         TOTPDevice.objects.devices_for_user(device.user, confirmed=False).delete()
     return True
+
+
+@never_cache
+def backup_codes(request):
+    """See how many backup codes are left, and make a new set (shown once, to print).
+
+    Only in a session past the second factor: whoever has just the password cannot make
+    codes to get past it.
+    """
+    if denied := _staff_or_login(request) or _own_password_first(request):
+        return denied
+    if not is_verified(request.user):
+        return redirect_to_second_factor(request.get_full_path())
+    codes = replace_codes(request.user) if request.method == "POST" else None
+    return render(
+        request,
+        "staff/backup_codes.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Backup codes"),
+            "codes": codes,
+            "left": codes_left(request.user),
+            "next": next_url(request),
+        },
+    )
 
 
 @require_POST

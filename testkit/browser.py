@@ -23,6 +23,15 @@ def choose_own_password(page):
     page.click("form input[type=submit]")
 
 
+def make_backup_codes(page):
+    """Right after connecting the app: make the backup codes, then go on; returns them."""
+    page.wait_for_url(re.compile(r"/second-factor/backup-codes/"))
+    page.click("form.make-codes button[type=submit]")
+    codes = page.locator(".backup-codes code").all_inner_texts()
+    page.click("a.continue")  # "I have kept them: continue"
+    return codes
+
+
 def submit_inquiry(page, site, phone):
     page.goto(site.url + "/")
     page.fill("#id_name", "Ержан Оператор-тест")
@@ -35,7 +44,7 @@ def submit_inquiry(page, site, phone):
 
 def log_in_first_time(page, site, username):
     """Password, a password of one's own, then the authenticator app is enrolled from the
-    key on the QR page."""
+    key on the QR page, and the backup codes are made."""
     page.goto(site.url + "/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -44,4 +53,5 @@ def log_in_first_time(page, site, username):
     page.wait_for_url(re.compile(r"/second-factor/enrol/"))
     page.fill("input[name=token]", current_code(page.inner_text(".secret")))
     page.click("form button[type=submit], form input[type=submit]")
+    make_backup_codes(page)
     page.wait_for_url(re.compile(r"/admin/$"))

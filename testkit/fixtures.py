@@ -154,3 +154,14 @@ def published_policy(db):
     from testkit.consent import publish_policy_draft
 
     return publish_policy_draft(today=datetime.date(2026, 12, 1))
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request to /en/ leaves English active in the thread; each test starts in Russian.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.utils import timezone
+from django.utils.html import escape
 
 from consent.models import ConsentVersion
 from testkit.consent import make_draft
@@ -58,8 +59,17 @@ def test_staff_drafts_a_version_and_publishes_it(verified_admin_client):
     assert response.status_code == 302
     draft = ConsentVersion.objects.get(text_en="Text 2")
     assert draft.number is None
+    # The action first shows what will change, and publishes nothing yet.
+    page = verified_admin_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}
+    ).content.decode()
+    assert 'name="post" value="yes"' in page
+    draft.refresh_from_db()
+    assert draft.number is None
     response = verified_admin_client.post(
-        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
     )
     assert response.status_code == 200
     draft.refresh_from_db()
@@ -72,13 +82,17 @@ def test_publishing_needs_the_publish_permission(consent_editor):
     draft = make_draft()
     page = consent_editor.get(CHANGELIST).content.decode()
     assert 'value="publish"' not in page
-    consent_editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    consent_editor.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "post": "yes"}
+    )
     draft.refresh_from_db()
     assert draft.number is None
     consent_editor.user.user_permissions.add(
         Permission.objects.get(codename="publish_consentversion")
     )
-    consent_editor.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    consent_editor.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "post": "yes"}
+    )
     draft.refresh_from_db()
     assert draft.number == 2
 
@@ -98,3 +112,51 @@ def test_a_draft_can_be_edited_in_the_admin(consent_editor):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.text_en, draft.significant) == ("Fixed", False)
+
+
+def test_publishing_shows_each_language_against_the_current_version_first(privacy_officer):
+    current = ConsentVersion.objects.get(number=1)
+    lines = current.text_ru.splitlines()
+    at = next(i for i, line in enumerate(lines) if i > 3 and line.strip())
+    # A line far from the change, said once in the text: outside the context shown.
+    far = next(
+        line for line in lines[at + 6 :] if len(line) > 20 and current.text_ru.count(line) == 1
+    )
+    changed = "\n".join([*lines[:at], "Новый пункт о сроках хранения.", *lines[at + 1 :]])
+    draft = make_draft(text_ru=changed, text_kk=current.text_kk, text_en=current.text_en)
+    page = privacy_officer.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}
+    ).content.decode()
+    assert "Публикация: проверьте изменения" in page
+    assert '<span class="diff-line diff-add">Новый пункт о сроках хранения.</span>' in page
+    assert f'<span class="diff-line diff-del">{escape(lines[at])}</span>' in page
+    # Only the changed line and its context, not the whole text.
+    assert escape(far) not in page
+    assert page.count("Без изменений на этом языке.") == 2
+    assert "Черновик № " in page and "сравнение с действующей версией (Версия 1)" in page
+    draft.refresh_from_db()
+    assert draft.number is None
+    assert 'class="button danger"' in page
+
+
+def test_publishing_from_the_drafts_filter_says_nothing_false(privacy_officer):
+    draft = make_draft()
+    drafts_list = f"{CHANGELIST}?published_on__isempty=1"
+    response = privacy_officer.post(
+        drafts_list,
+        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
+    )
+    page = response.content.decode()
+    draft.refresh_from_db()
+    assert draft.number == 2
+    assert "Опубликована 1 версия" in page
+    assert "уже опубликованные" not in page.lower()
+
+
+def test_a_new_draft_starts_as_a_copy_of_the_current_version_not_significant(privacy_officer):
+    current = ConsentVersion.objects.get(number=1)
+    page = privacy_officer.get(f"{CHANGELIST}add/").content.decode()
+    assert current.text_en.splitlines()[0] in page
+    assert 'name="significant" id="id_significant" checked' not in page
+    assert 'name="significant"' in page

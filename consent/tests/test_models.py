@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from consent.models import (
     ConsentVersion,
@@ -142,5 +143,10 @@ def test_inquiries_protect_the_consent_version_they_point_to():
 
 
 def test_str_names_the_version_not_the_text():
-    assert str(ConsentVersion.objects.get(number=1)) == "Version 1"
-    assert str(make_draft()).startswith("Draft")
+    # Staff read the names in Russian (the default language), English where chosen.
+    assert str(ConsentVersion.objects.get(number=1)) == "Версия 1"
+    draft = make_draft()
+    assert str(draft) == f"Черновик № {draft.pk}"
+    with translation.override("en"):
+        assert str(ConsentVersion.objects.get(number=1)) == "Version 1"
+        assert str(draft) == f"Draft #{draft.pk}"

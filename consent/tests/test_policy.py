@@ -232,7 +232,9 @@ def test_a_draft_with_placeholders_is_not_published(privacy_officer):
     with pytest.raises(ConsentVersionIncomplete):
         version.publish()
     response = privacy_officer.post(
-        CHANGELIST, {"action": "publish", "_selected_action": [version.pk]}, follow=True
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [version.pk], "post": "yes"},
+        follow=True,
     )
     page = response.content.decode()
     assert "не опубликован" in page and "[ЗАПОЛНИТЬ: …]" in page
@@ -252,7 +254,9 @@ def test_the_officer_completes_the_draft_in_the_admin_and_publishes_it(privacy_o
     )
     assert response.status_code == 302
     response = privacy_officer.post(
-        CHANGELIST, {"action": "publish", "_selected_action": [version.pk]}, follow=True
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [version.pk], "post": "yes"},
+        follow=True,
     )
     assert "Опубликована 1 версия политики" in response.content.decode()
     published = policy()
@@ -285,8 +289,8 @@ def test_policy_is_not_a_consent_version(published_policy):
     assert [v.number for v in ConsentVersion.objects.all()] == [1]
     assert ConsentVersion.objects.get(number=1).kind == ConsentVersion.Kind.CONSENT
     assert ConsentVersion.all_kinds.filter(number=1).count() == 2
-    assert str(policy()) == "Policy version 1"
-    assert str(make_policy_draft()).startswith("Policy draft #")
+    assert str(policy()) == "Редакция политики 1"
+    assert str(make_policy_draft()).startswith("Черновик политики № ")
 
 
 # --- Pages -------------------------------------------------------------------------------
@@ -445,12 +449,12 @@ def test_numbers_count_separately_for_each_kind(
 def test_admin_lists_and_filters_the_kinds(verified_admin_client, published_policy):
     make_policy_draft()
     everything = verified_admin_client.get(CHANGELIST).content.decode()
-    assert "Policy version 1" in everything and "Version 1" in everything
-    assert "Policy draft #" in everything
+    assert "Редакция политики 1" in everything and "Версия 1" in everything
+    assert "Черновик политики № " in everything
     assert "?kind__exact=policy" in everything
     policies = verified_admin_client.get(f"{CHANGELIST}?kind__exact=policy").content.decode()
-    assert "Policy version 1" in policies and "Policy draft #" in policies
-    assert ">Version 1<" not in policies
+    assert "Редакция политики 1" in policies and "Черновик политики № " in policies
+    assert ">Версия 1<" not in policies
 
 
 def test_staff_drafts_a_policy_and_publishes_it_with_the_permission(
@@ -472,12 +476,14 @@ def test_staff_drafts_a_policy_and_publishes_it_with_the_permission(
         {"kind": "policy", "text_ru": "Политика 2", "text_kk": "Саясат 2", "text_en": "Policy 2b"},
     )
     assert response.status_code == 302
-    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk], "post": "yes"})
     draft.refresh_from_db()
     assert draft.number is None  # not without the publish permission
     user.user_permissions.add(Permission.objects.get(codename="publish_consentversion"))
     response = client.post(
-        CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+        CHANGELIST,
+        {"action": "publish", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
     )
     # The admin runs in Russian.
     assert "Опубликована 1 версия политики; теперь сайт показывает её." in response.content.decode()

@@ -77,6 +77,10 @@ def test_too_fast_or_unsigned_is_asked_to_send_again_with_input_kept(client, set
     assert response.status_code == 400
     page = response.content.decode()
     assert "That was very quick" in page
+    # No field is marked, so the page does not ask to correct any.
+    assert "not sent yet" in page
+    assert "marked fields" not in page
+    assert 'aria-invalid="true"' not in page
     assert_kept(page)
     assert Inquiry.objects.count() == 0
     # The page shown again carries a fresh start time of its own: waiting, then sending

@@ -180,7 +180,7 @@ def test_opening_an_inquiry_is_recorded_and_shown_to_privacy_officers(operator, 
     record = InquiryView.objects.get()
     assert record.inquiry == inquiry
     assert record.username.startswith("operators")
-    assert str(record) == f"View {record.pk} of inquiry {inquiry.pk}"
+    assert str(record) == f"Просмотр № {record.pk} обращения № {inquiry.pk}"
     assert operator.get("/admin/inquiries/inquiryview/").status_code == 403
     page = privacy_officer.get("/admin/inquiries/inquiryview/").content.decode()
     assert record.username in page and inquiry.reference in page
@@ -336,7 +336,17 @@ def test_only_privacy_officers_place_a_legal_hold_with_a_reason(operator, privac
     assert inquiry.legal_hold_by.username.startswith("privacy")
     page = operator.get(LIST).content.decode()
     assert 'value="lift_legal_hold"' not in page
-    privacy_officer.post(LIST, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk]})
+    # First a page that says what lifting means, and lifts nothing.
+    page = privacy_officer.post(
+        LIST, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk]}
+    ).content.decode()
+    assert "Снять удержание по требованию закона?" in page and "Court request No. 5" in page
+    assert 'name="post" value="yes"' in page and 'class="button danger"' in page
+    inquiry.refresh_from_db()
+    assert inquiry.legal_hold_reason == "Court request No. 5"
+    privacy_officer.post(
+        LIST, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk], "post": "yes"}
+    )
     inquiry.refresh_from_db()
     assert (inquiry.legal_hold_reason, inquiry.legal_hold_at, inquiry.legal_hold_by) == (
         "",

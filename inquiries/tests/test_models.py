@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_str_carries_no_personal_data():
     inquiry = make_inquiry()
     label = str(inquiry)
-    assert label == f"Inquiry {inquiry.reference}"
+    assert label == f"Обращение {inquiry.reference}"
     for personal in (CANARY_NAME, CANARY_PHONE, CANARY_PHONE[2:], CANARY_MESSAGE):
         assert personal not in label
 

@@ -3,18 +3,43 @@ from django import template
 from privacy.blocking import blocked_past_retention_count
 from privacy.journal import JOURNAL_JOB
 from privacy.models import Incident, JobRun
+from privacy.reminders import register_links, request_figures
 from privacy.services import PURGE_JOB
 
 register = template.Library()
 
 
+def can_act_on_jobs(user):
+    """Superusers and privacy officers: those who can fix cron or the journal, or have it fixed."""
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("privacy.view_jobrun"))
+    )
+
+
 @register.inclusion_tag("admin/privacy/job_warning.html", takes_context=True)
 def purge_warning(context):
-    """Warn staff when the daily purge has not succeeded for two days (cron has stopped),
-    and when the journal's last write failed (a restore would undo what it missed)."""
-    if not context["request"].user.is_staff:
+    """Warn those who can act when the daily purge has not succeeded for two days (cron has
+    stopped) or never ran, and when the journal's last write failed (a restore would undo
+    what it missed). Operators cannot fix either, so they are not shown it."""
+    if not can_act_on_jobs(context["request"].user):
         return {}
-    return {"late": JobRun.is_late(PURGE_JOB), "journal_failing": JobRun.is_failing(JOURNAL_JOB)}
+    never_ran = JobRun.last_success(PURGE_JOB) is None
+    return {
+        "never_ran": never_ran,
+        "late": not never_ran and JobRun.is_late(PURGE_JOB),
+        "journal_failing": JobRun.is_failing(JOURNAL_JOB),
+    }
+
+
+@register.inclusion_tag("admin/privacy/tile.html", takes_context=True)
+def privacy_tile(context):
+    """The privacy officers' figures on the admin index, each linked to its filtered list."""
+    user = context["request"].user
+    if not user.has_perm("privacy.view_subjectrequest"):
+        return {}
+    return {"show": True, "figures": request_figures(), "links": register_links()}
 
 
 @register.inclusion_tag("admin/privacy/privacy_warnings.html", takes_context=True)

@@ -60,7 +60,8 @@ def test_every_inquiry_admin_action_leaves_exactly_one_trace_without_personal_da
         ]
         before = list(AuditEvent.objects.values_list("pk", flat=True))
         response = privacy_officer.post(
-            INQUIRIES, {"action": action, "_selected_action": [i.pk for i in inquiries]}
+            INQUIRIES,
+            {"action": action, "_selected_action": [i.pk for i in inquiries], "post": "yes"},
         )
         assert response.status_code == 302, action
         [event] = new_events(before)
@@ -122,7 +123,9 @@ def test_the_change_page_records_correction_hold_and_status_with_the_hold_histor
     )
     # Another officer lifts it from the list: who set it, when and why stays.
     other = staff_client("Privacy officers")
-    other.post(INQUIRIES, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk]})
+    other.post(
+        INQUIRIES, {"action": "lift_legal_hold", "_selected_action": [inquiry.pk], "post": "yes"}
+    )
     inquiry.refresh_from_db()
     assert inquiry.legal_hold_reason == ""
     lifted = AuditEvent.objects.get(kind="hold_lifted")

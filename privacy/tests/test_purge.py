@@ -281,6 +281,24 @@ def test_last_successful_run_is_recorded_and_the_admin_warns_when_it_is_old(
     assert b"purge-warning" in client.get("/admin/inquiries/inquiry/").content
 
 
+def test_the_purge_warning_says_never_ran_and_shows_only_to_those_who_can_act(
+    privacy_officer, operator
+):
+    page = privacy_officer.get("/admin/").content.decode()
+    assert "purge-warning" in page
+    assert "ещё ни разу не запускалось" in page
+    assert "более двух суток" not in page
+    # Operators cannot fix cron: no banner on their pages.
+    for url in ("/admin/", "/admin/inquiries/inquiry/"):
+        assert "purge-warning" not in operator.get(url).content.decode()
+    JobRun.objects.create(
+        name=PURGE_JOB, last_success_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    page = privacy_officer.get("/admin/").content.decode()
+    assert "более двух суток" in page
+    assert "ещё ни разу" not in page
+
+
 def test_a_second_run_while_one_holds_the_lock_exits_cleanly():
     from privacy.locks import LOCK_KEYS
 

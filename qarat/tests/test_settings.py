@@ -1,4 +1,8 @@
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,14 +117,21 @@ def test_compiled_translations_match_their_catalogs(language):
         catalog = read_po(po_file)
     with open(locale_dir / "django.mo", "rb") as mo_file:
         compiled = GNUTranslations(mo_file)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    # A plural entry is untranslated if any of its forms is empty.
+    missing = [m.id for m in catalog if m.id and not all(_forms(m.string))]
     assert not missing, f"untranslated in {language}: {missing[:5]}"
+    # The same placeholders as the English (%(count)d, {obj}), or the page breaks.
+    broken = [m.id for m in catalog if m.id and m.string and _placeholders(m) is not None]
+    assert not broken, f"placeholders differ in {language}: {broken[:5]}"
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not fuzzy, f"fuzzy in {language}: {fuzzy[:5]}"
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
+        if isinstance(message.id, tuple) and message.context:
+            found = compiled.npgettext(message.context, message.id[0], message.id[1], 1)
+            assert found == message.string[0]
+        elif isinstance(message.id, tuple):
             assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
         else:
             key = f"{message.context}\x04{message.id}" if message.context else message.id
@@ -132,3 +143,61 @@ def test_missing_phone_hash_key_stops_start_up_with_debug_off():
     result = run_django("print('started')", PHONE_HASH_KEY="", **env)
     assert result.returncode != 0
     assert "PHONE_HASH_KEY is not set" in result.stderr
+
+
+def _forms(string):
+    return string if isinstance(string, tuple) else (string,)
+
+
+def _placeholders(message):
+    """None when every form of the translation has the msgid's placeholders."""
+    pattern = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    wanted = set(pattern.findall(ids[-1]))
+    for form in _forms(message.string):
+        # A singular form may say "one" instead of the number; it never adds another.
+        found = set(pattern.findall(form))
+        if found - set().union(*(pattern.findall(i) for i in ids)) or (
+            len(_forms(message.string)) == 1 and found != wanted
+        ):
+            return form
+    return None
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed")
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_every_string_of_the_code_is_in_the_catalogs(language, tmp_path):
+    """makemessages on a copy of the tree finds nothing the catalogs do not translate: a new
+    string without its Russian and Kazakh fails here, not on a staff member's screen."""
+    from babel.messages.pofile import read_po
+
+    copy = tmp_path / "tree"
+    shutil.copytree(
+        BASE_DIR,
+        copy,
+        ignore=shutil.ignore_patterns(".venv*", ".git", "node_modules", "mutants", "*.sqlite3"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            language,
+            "--ignore=.venv",
+            "--ignore=e2e",
+            "--ignore=*/tests/*",
+            "--ignore=bench",
+            "--no-obsolete",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBUG": "true"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    with open(copy / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as po_file:
+        extracted = read_po(po_file)
+    untranslated = [m.id for m in extracted if m.id and (m.fuzzy or not all(_forms(m.string)))]
+    assert not untranslated, f"not translated into {language}: {untranslated[:10]}"

@@ -1,10 +1,12 @@
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from staff.management.commands import create_operator
 from staff.models import PasswordChangeRequired
@@ -12,6 +14,7 @@ from testkit.staff import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+CYRILLIC = re.compile("[а-яА-ЯёЁәғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 
 
 def create(*args, password=PASSWORD):
@@ -58,12 +61,14 @@ def test_two_different_passwords_create_nothing(monkeypatch):
 
 @pytest.mark.parametrize("weak", ["short1", "password1234", "123456789012", "aigerim20251"])
 def test_a_weak_password_is_refused_with_the_validators_reasons(weak):
-    with pytest.raises(ValidationError) as expected:
+    # The command speaks English throughout, the validators' reasons too.
+    with translation.override(None), pytest.raises(ValidationError) as expected:
         validate_password(weak, User(username="aigerim", email="aigerim@example.kz"))
     with pytest.raises(CommandError) as refused:
         create("aigerim", "--email", "aigerim@example.kz", password=weak)
     for reason in expected.value.messages:
         assert reason in str(refused.value)
+    assert not CYRILLIC.search(str(refused.value))
     assert weak not in str(refused.value)
     assert not User.objects.filter(username="aigerim").exists()
 
@@ -77,9 +82,18 @@ def test_an_existing_username_is_refused():
 
 
 def test_an_invalid_username_is_refused():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError) as refused:
         create("no spaces allowed")
     assert not User.objects.exists()
+    # One language, not Django's Russian reason inside an English sentence.
+    assert str(refused.value).startswith("username: Enter a valid username.")
+    assert not CYRILLIC.search(str(refused.value))
+
+
+def test_the_command_output_is_english_throughout():
+    output = create("aigerim", "--email", "aigerim@example.kz")
+    assert "Created 'aigerim' in the group 'Operators'." in output
+    assert not CYRILLIC.search(output)
 
 
 def test_the_new_account_must_change_the_password_it_was_given():

@@ -2,6 +2,7 @@ import re
 import types
 from base64 import b32encode
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -78,7 +79,8 @@ def test_confirming_with_the_right_code_connects_the_app_and_opens_the_admin(pas
     session_key = past_password.session.session_key
     response = past_password.post(ENROL, {"token": token(device), "next": INDEX})
     assert response.status_code == 302
-    assert response.url == INDEX
+    # On to making backup codes, then to the page asked for.
+    assert response.url == f"/admin/second-factor/backup-codes/?next={quote(INDEX, safe='')}"
     device.refresh_from_db()
     assert device.confirmed
     assert past_password.session.session_key != session_key  # a new key for the new rights

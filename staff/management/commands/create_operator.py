@@ -4,6 +4,10 @@ The account is active staff in the Operators group (or Privacy officers), never 
 superuser. The password is asked twice (or read from stdin for scripts), must pass the
 site's password validators, and is never printed. At their first login the person
 replaces it with a password of their own, then connects an authenticator app.
+
+Its output and errors are in English, whole: like every command's and the logs, they are read
+by whoever runs the server (a terminal, cron's mail), not by staff in the admin; without
+this the validators' reasons came in the site's default language amid English sentences.
 """
 
 import sys
@@ -14,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.db import transaction
 
 from staff.models import PasswordChangeRequired
@@ -39,6 +43,7 @@ class Command(BaseCommand):
             help="Read the password from the first line of standard input instead of asking.",
         )
 
+    @no_translations
     def handle(self, *args, username, email, privacy_officer, password_stdin, **options):
         User = get_user_model()
         username = self._clean(User, User.USERNAME_FIELD, username)
