@@ -1,21 +1,35 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
+from inquiries import callback
 from inquiries.forms import InquiryAdminForm
 from inquiries.models import (
     Inquiry,
     InquiryView,
 )
-from inquiries.phones import phone_display
-from inquiries.triage import CappedCountPaginator, TriageQuerySet, search_by_reference_or_phone
+from inquiries.phones import phone_link
+from inquiries.triage import (
+    DUE,
+    CappedCountPaginator,
+    QueueFilter,
+    SameNumberFilter,
+    TriageQuerySet,
+    queue_choice,
+    search_by_name,
+    search_by_reference_or_phone,
+    with_repeat_counts,
+)
 from privacy.journal import journal_correction
 from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 
@@ -24,15 +38,31 @@ from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
 class InquiryAdmin(StaffModelAdmin):
     """The operators' triage list and the inquiry page with its consent evidence."""
 
-    list_display = ["reference", "created_at", "name", "phone_link", "status", "message_start"]
-    list_display_links = ["reference"]
-    list_filter = ["status", "created_at", "consent_version"]
+    list_display = [
+        "reference",
+        "received",
+        "name",
+        "phone_link",
+        "language",
+        "status",
+        "call_attempts",
+        "note_start",
+        "message_start",
+        "repeat_callers",
+        "taken_by",
+    ]
+    list_display_links = ["reference", "name"]
+    list_filter = [QueueFilter, "status", "created_at", "consent_version", SameNumberFilter]
+    list_select_related = ["claimed_by"]
     date_hierarchy = "created_at"
-    search_fields = ["name"]
+    search_fields = ["name_search"]
     search_help_text = _(
-        "Phone in any format (8 701 123 45 67, +7 701..., 701 123), a name or a reference."
+        "Phone in any format (8 701 123 45 67, +7 701..., 701 123) or its last digits "
+        "(555 01 99), a name or a reference."
     )
+    # The queue to call is oldest first (see get_ordering); everything else newest first.
     ordering = ["-created_at"]
+    queue_ordering = ["queued_at", "pk"]
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -48,6 +78,7 @@ class InquiryAdmin(StaffModelAdmin):
         "message",
         "processed_at",
         "processed_by",
+        "call_attempts",
         "consent_version_link",
         "consent_language",
         "consent_accepted_at",
@@ -77,7 +108,7 @@ class InquiryAdmin(StaffModelAdmin):
         data = ["reference", "created_at", "name", "phone" if corrects else "phone_link", "message"]
         fieldsets = [
             (_("Inquiry"), {"fields": data}),
-            (_("Processing"), {"fields": ["status", "note", "processed_at", "processed_by"]}),
+            (_("Processing"), {"fields": self._processing_fields(request, obj)}),
             (_("Consent evidence"), {"fields": self.evidence_fields}),
         ]
         if self._may(request, "see_blocked"):
@@ -97,6 +128,12 @@ class InquiryAdmin(StaffModelAdmin):
             )
         return fieldsets
 
+    def _processing_fields(self, request, obj):
+        fields = ["status", "note", "call_attempts", "processed_at", "processed_by"]
+        if obj is not None and callback.outcome_open(obj, may_change=True):
+            fields.remove("note")  # the call-back panel above the form holds it
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
         if not self._may(request, "correct"):
@@ -109,6 +146,8 @@ class InquiryAdmin(StaffModelAdmin):
 
     def get_list_display(self, request):
         columns = list(self.list_display)
+        if queue_choice(request) == DUE:
+            columns.remove("status")  # all of them wait: room for the rest
         if self._may(request, "see_blocked"):
             columns += ["is_blocked", "is_held"]
         return columns
@@ -123,13 +162,54 @@ class InquiryAdmin(StaffModelAdmin):
 
     # --- list columns -------------------------------------------------------------------
 
+    @admin.display(description=_("received"), ordering="created_at")
+    def received(self, inquiry):
+        return format_html(
+            '<span class="waited">{}</span> <time datetime="{}">{}</time>',
+            timesince(inquiry.created_at, depth=1),
+            inquiry.created_at.isoformat(),
+            callback.shown_time(inquiry.created_at),
+        )
+
     @admin.display(description=_("phone"), ordering="phone")
     def phone_link(self, inquiry):
-        return format_html('<a href="tel:{}">{}</a>', inquiry.phone, phone_display(inquiry.phone))
+        return phone_link(inquiry.phone)
+
+    @admin.display(description=_("language"), ordering="consent_language")
+    def language(self, inquiry):
+        return format_html(
+            '<abbr title="{}">{}</abbr>',
+            inquiry.get_consent_language_display(),
+            inquiry.consent_language.upper(),
+        )
+
+    @admin.display(description=_("note"))
+    def note_start(self, inquiry):
+        return Truncator(inquiry.note).words(6, truncate=" …")
 
     @admin.display(description=_("message"))
     def message_start(self, inquiry):
         return Truncator(inquiry.message).words(8, truncate=" …")
+
+    @admin.display(description=_("same number"))
+    def repeat_callers(self, inquiry):
+        if not inquiry.repeat_count:
+            return ""
+        return format_html(
+            '<a class="repeat-callers" href="?same_number_as={}">+{}</a>',
+            inquiry.pk,
+            inquiry.repeat_count,
+        )
+
+    @admin.display(description=_("taken by"))
+    def taken_by(self, inquiry):
+        claim = callback.claim_state(inquiry)
+        if claim is None:
+            return ""
+        return format_html(
+            '<span class="taken">{}</span>',
+            _("%(name)s is calling — taken %(since)s ago") % claim,
+        )
 
     # --- consent evidence ---------------------------------------------------------------
 
@@ -140,7 +220,7 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.display(description=_("consent accepted at"))
     def consent_accepted_at(self, inquiry):
-        return inquiry.created_at
+        return callback.shown_time(inquiry.created_at)
 
     @admin.display(description=_("exact text accepted"))
     def consent_text_link(self, inquiry):
@@ -152,18 +232,40 @@ class InquiryAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         # ModelAdmin.get_queryset(), started from TriageQuerySet instead of the manager's.
         queryset = TriageQuerySet(self.model).order_by(*self.get_ordering(request))
+        visible = Inquiry.objects.all()
         if not self._may(request, "see_blocked"):
             # Blocked at the data subject's request: gone from operators' lists and searches.
-            queryset = queryset.not_blocked()
-        return queryset
+            queryset, visible = queryset.not_blocked(), visible.not_blocked()
+        return with_repeat_counts(queryset, visible=visible)
 
-    # --- search: phone prefix on the index, reference exact, else name --------------------
+    def get_ordering(self, request):
+        return self.queue_ordering if queue_choice(request) == DUE else self.ordering
+
+    # --- search: phone prefix or end on their indexes, reference exact, else the name -----
 
     def get_search_results(self, request, queryset, search_term):
         found = search_by_reference_or_phone(queryset, search_term)
-        if found is not None:
-            return found, False
-        return super().get_search_results(request, queryset, search_term)
+        if found is None:
+            found = search_by_name(queryset, search_term)
+        return found, False
+
+    # --- the call desk: one button per outcome (inquiries.callback) -----------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/callback/",
+                self.admin_site.admin_view(partial(callback.callback_outcome, model_admin=self)),
+                name="{}_{}_callback".format(*info),
+            ),
+            path(
+                "<path:object_id>/take/",
+                self.admin_site.admin_view(partial(callback.callback_take, model_admin=self)),
+                name="{}_{}_take".format(*info),
+            ),
+            *super().get_urls(),
+        ]
 
     # --- permissions: nobody deletes or adds inquiries here --------------------------------
 
@@ -242,6 +344,15 @@ class InquiryAdmin(StaffModelAdmin):
 
     @method_decorator(sensitive_post_parameters())
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        inquiry = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and inquiry is not None:
+            may_change = self.has_change_permission(request, inquiry)
+            if may_change and callback.inquiry_claim(pk=inquiry.pk, by=request.user):
+                inquiry.refresh_from_db()  # opening a waiting inquiry takes it
+            extra_context = {
+                **(extra_context or {}),
+                "callback": callback.callback_context(request, inquiry, may_change=may_change),
+            }
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
             InquiryView.objects.create(

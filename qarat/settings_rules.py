@@ -31,6 +31,8 @@ def broken_rules(s):
         "LOGIN_FAILURE_LIMIT": 1,
         "LOGIN_COOLOFF_MINUTES": 1,
         "PURGE_MARGIN_HOURS": 0,
+        "CALL_AGAIN_MINUTES": 1,
+        "CALL_CLAIM_MINUTES": 1,
     }
     for name, lowest in at_least.items():
         if s[name] < lowest:
