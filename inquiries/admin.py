@@ -22,16 +22,16 @@ from inquiries.phones import phone_link
 from inquiries.triage import (
     DUE,
     CappedCountPaginator,
+    QueueChangeList,
     QueueFilter,
     SameNumberFilter,
     TriageQuerySet,
     queue_choice,
     search_by_name,
     search_by_reference_or_phone,
-    with_repeat_counts,
 )
 from privacy.journal import journal_correction
-from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin, strict_changelist
 
 
 @admin.register(Inquiry)
@@ -232,11 +232,17 @@ class InquiryAdmin(StaffModelAdmin):
     def get_queryset(self, request):
         # ModelAdmin.get_queryset(), started from TriageQuerySet instead of the manager's.
         queryset = TriageQuerySet(self.model).order_by(*self.get_ordering(request))
-        visible = Inquiry.objects.all()
         if not self._may(request, "see_blocked"):
             # Blocked at the data subject's request: gone from operators' lists and searches.
-            queryset, visible = queryset.not_blocked(), visible.not_blocked()
-        return with_repeat_counts(queryset, visible=visible)
+            queryset = queryset.not_blocked()
+        return queryset
+
+    def visible_inquiries(self, request):
+        queryset = Inquiry.objects.all()
+        return queryset if self._may(request, "see_blocked") else queryset.not_blocked()
+
+    def get_changelist(self, request, **kwargs):
+        return strict_changelist(QueueChangeList)
 
     def get_ordering(self, request):
         return self.queue_ordering if queue_choice(request) == DUE else self.ordering

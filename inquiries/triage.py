@@ -5,9 +5,9 @@ import re
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,8 @@ def queue_choice(request):
     chosen = request.GET.get(QueueFilter.parameter_name)
     if chosen in (DUE, LATER, PROCESSED, ALL):
         return chosen
+    if request.method == "POST" and request.POST.get("select_across", "0") != "1":
+        return ALL  # rows ticked one by one are acted on, whichever list showed them
     asked = {key for key, value in request.GET.items() if value} - LIST_ONLY_PARAMETERS
     return ALL if asked else DUE
 
@@ -172,17 +174,28 @@ class SameNumberFilter(admin.SimpleListFilter):
         return queryset.filter(phone__in=Subquery(phone[:1]))
 
 
-def with_repeat_counts(queryset, *, visible):
-    """Each inquiry with how many other inquiries of its number `visible` holds (the phone
-    index answers each one)."""
-    others = (
-        visible.filter(phone=OuterRef("phone"))
-        .exclude(pk=OuterRef("pk"))
+def attach_repeat_counts(inquiries, *, visible):
+    """Set each inquiry's `repeat_count`: how many other inquiries of its number `visible`
+    holds. One query for the page's numbers, on the phone index; never the whole list's."""
+    inquiries = list(inquiries)
+    phones = {inquiry.phone for inquiry in inquiries}
+    counts = dict(
+        visible.filter(phone__in=phones)
         .order_by()
         .values("phone")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values_list("phone", "count")
     )
-    return queryset.annotate(
-        repeat_count=Coalesce(Subquery(others, output_field=IntegerField()), 0)
-    )
+    for inquiry in inquiries:
+        inquiry.repeat_count = counts.get(inquiry.phone, 1) - 1
+    return inquiries
+
+
+class QueueChangeList(ChangeList):
+    """The triage list; its page of rows knows each number's other inquiries."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = attach_repeat_counts(
+            self.result_list, visible=self.model_admin.visible_inquiries(request)
+        )
