@@ -167,7 +167,7 @@ class InquiryAdmin(StaffModelAdmin):
         return format_html(
             '<span class="waited">{}</span> <time datetime="{}">{}</time>',
             timesince(inquiry.created_at, depth=1),
-            inquiry.created_at.isoformat(),
+            timezone.localtime(inquiry.created_at).isoformat(timespec="minutes"),
             callback.shown_time(inquiry.created_at),
         )
 

@@ -58,12 +58,15 @@ class CallbackForm(forms.Form):
         help_text=_("Internal; never sent to the visitor or anyone else."),
     )
     call_again_in = forms.TypedChoiceField(
-        label=_("Call again in"), coerce=int, choices=call_again_choices
+        label=_("Call again in"), coerce=int, choices=call_again_choices, required=False
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call_again_in"].initial = str(settings.CALL_AGAIN_MINUTES)
+
+    def clean_call_again_in(self):
+        return self.cleaned_data["call_again_in"] or settings.CALL_AGAIN_MINUTES
 
 
 # --- services: each one UPDATE, on a waiting (not processed, not blocked) inquiry ----------
