@@ -2,4 +2,3 @@
 # T is the zone's abbreviation, "+05" for Asia/Almaty).
 DATETIME_FORMAT = r"d.m.Y H:i (\U\T\CT)"
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
-SHORT_DATE_FORMAT = "d.m.Y"
