@@ -185,11 +185,11 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.display(description=_("note"))
     def note_start(self, inquiry):
-        return Truncator(inquiry.note).words(6, truncate=" …")
+        return Truncator(Truncator(inquiry.note).words(6, truncate=" …")).chars(50)
 
     @admin.display(description=_("message"))
     def message_start(self, inquiry):
-        return Truncator(inquiry.message).words(8, truncate=" …")
+        return Truncator(Truncator(inquiry.message).words(8, truncate=" …")).chars(80)
 
     @admin.display(description=_("same number"))
     def repeat_callers(self, inquiry):
