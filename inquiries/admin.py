@@ -6,19 +6,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.text import Truncator
-from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from inquiries import callback
+from inquiries.columns import QueueColumns
 from inquiries.forms import InquiryAdminForm
 from inquiries.models import (
     Inquiry,
     InquiryView,
 )
-from inquiries.phones import phone_link
 from inquiries.triage import (
     DUE,
     CappedCountPaginator,
@@ -35,7 +33,7 @@ from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin, strict_changelist
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(StaffModelAdmin):
+class InquiryAdmin(QueueColumns, StaffModelAdmin):
     """The operators' triage list and the inquiry page with its consent evidence."""
 
     list_display = [
@@ -159,57 +157,6 @@ class InquiryAdmin(StaffModelAdmin):
     @admin.display(description=_("legal hold"), boolean=True)
     def is_held(self, inquiry):
         return bool(inquiry.legal_hold_reason)
-
-    # --- list columns -------------------------------------------------------------------
-
-    @admin.display(description=_("received"), ordering="created_at")
-    def received(self, inquiry):
-        return format_html(
-            '<span class="waited">{}</span> <time datetime="{}">{}</time>',
-            timesince(inquiry.created_at, depth=1),
-            timezone.localtime(inquiry.created_at).isoformat(timespec="minutes"),
-            callback.shown_time(inquiry.created_at),
-        )
-
-    @admin.display(description=_("phone"), ordering="phone")
-    def phone_link(self, inquiry):
-        return phone_link(inquiry.phone)
-
-    @admin.display(description=_("language"), ordering="consent_language")
-    def language(self, inquiry):
-        return format_html(
-            '<abbr title="{}">{}</abbr>',
-            inquiry.get_consent_language_display(),
-            inquiry.consent_language.upper(),
-        )
-
-    @admin.display(description=_("note"))
-    def note_start(self, inquiry):
-        return Truncator(Truncator(inquiry.note).words(6, truncate=" …")).chars(50)
-
-    @admin.display(description=_("message"))
-    def message_start(self, inquiry):
-        return Truncator(Truncator(inquiry.message).words(8, truncate=" …")).chars(80)
-
-    @admin.display(description=_("same number"))
-    def repeat_callers(self, inquiry):
-        if not inquiry.repeat_count:
-            return ""
-        return format_html(
-            '<a class="repeat-callers" href="?same_number_as={}">+{}</a>',
-            inquiry.pk,
-            inquiry.repeat_count,
-        )
-
-    @admin.display(description=_("taken by"))
-    def taken_by(self, inquiry):
-        claim = callback.claim_state(inquiry)
-        if claim is None:
-            return ""
-        return format_html(
-            '<span class="taken">{}</span>',
-            _("%(name)s is calling — taken %(since)s ago") % claim,
-        )
 
     # --- consent evidence ---------------------------------------------------------------
 

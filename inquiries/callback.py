@@ -140,11 +140,13 @@ def claim_state(inquiry, user=None, now=None):
     now = now or timezone.now()
     if inquiry.claimed_until is None or inquiry.claimed_until <= now or not inquiry.claimed_by:
         return None
-    by = inquiry.claimed_by
+    by, since = inquiry.claimed_by, inquiry.claimed_at or now
     return {
         "mine": user is not None and by.pk == user.pk,
         "name": by.get_full_name() or by.get_username(),
-        "since": timesince(inquiry.claimed_at or now, now),
+        "since": timesince(since, now)
+        if now - since >= datetime.timedelta(minutes=1)
+        else gettext("less than a minute"),
     }
 
 
