@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from testkit.browser import PASSWORD, log_in_first_time
 
@@ -184,6 +185,15 @@ def test_no_answer_puts_the_inquiry_back_at_the_end_of_the_queue(desk, operator_
     assert queue(page) == [*before[1:], first]
 
 
+def serious_findings(page):
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def screenshot_dir():
     wanted = os.environ.get("SCREENSHOT_DIR")
     return Path(wanted) if wanted else None
@@ -208,10 +218,12 @@ def test_screenshots_of_the_queue_and_an_inquiry(
             box = card.locator(part).bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
         assert page.locator("#changelist-filter").bounding_box()["y"] < card.bounding_box()["y"]
+    assert serious_findings(page) == []
     page.screenshot(path=str(folder / f"call-desk-queue-{name}.png"), full_page=not mobile)
     page.click("#result_list tbody tr:nth-child(2) td.field-name a")
     page.wait_for_url(re.compile(r"/change/"))
     assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+    assert serious_findings(page) == []
     page.screenshot(path=str(folder / f"call-desk-inquiry-{name}.png"), full_page=not mobile)
     for kind in ("queue", "inquiry"):
         assert (folder / f"call-desk-{kind}-{name}.png").stat().st_size > 10_000

@@ -279,16 +279,6 @@ def test_date_periods_cover_first_to_last(first, last, kind, expected):
     assert all(p.hour == 0 and p.minute == 0 for p in periods)
 
 
-def test_name_search_has_a_trigram_index_on_postgresql():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'inquiry_name_trgm'")
-            assert "gin_trgm_ops" in cursor.fetchone()[0]
-        else:
-            tables = connection.introspection.get_constraints(cursor, "inquiries_inquiry")
-            assert "inquiry_name_trgm" not in tables
-
-
 # --- Blocking, legal hold and correction (privacy officers) --------------------------------
 
 

@@ -83,6 +83,9 @@ def test_the_name_search_has_a_trigram_index_on_postgresql():
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'inquiry_name_search_trgm'"
         )
         assert "name_search gin_trgm_ops" in cursor.fetchone()[0]
+        # The index of the search before the casefolded column is gone: nothing uses it.
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'inquiry_name_trgm'")
+        assert cursor.fetchone() is None
 
 
 @pytest.mark.parametrize(
