@@ -1,15 +1,13 @@
 """The call desk: the queue's time, call attempts and the "taken by" claim; the search
-columns (the number backwards for its last digits, the name casefolded) filled for the
-inquiries already stored; on PostgreSQL the trigram index moves to the casefolded name."""
+columns (the number backwards for its last digits, the name casefolded), filled by 0009;
+on PostgreSQL the trigram index moves to the casefolded name."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import F
 
 import inquiries.models
 
-BATCH = 2000
 TRIGRAM = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS inquiry_name_search_trgm "
@@ -21,23 +19,6 @@ TRIGRAM_BACK = [
     "ON inquiries_inquiry USING gin (UPPER(name) gin_trgm_ops)",
     "DROP INDEX IF EXISTS inquiry_name_search_trgm",
 ]
-
-
-def fill(apps, schema_editor):
-    Inquiry = apps.get_model("inquiries", "Inquiry")
-    Inquiry.objects.filter(queued_at__isnull=True).update(queued_at=F("created_at"))
-    last = 0
-    while True:
-        batch = list(
-            Inquiry.objects.filter(pk__gt=last).order_by("pk").only("name", "phone")[:BATCH]
-        )
-        if not batch:
-            return
-        for inquiry in batch:
-            inquiry.name_search = inquiries.models.name_search_key(inquiry.name)
-            inquiry.phone_reversed = inquiries.models.phone_reversed_key(inquiry.phone)
-        Inquiry.objects.bulk_update(batch, ["name_search", "phone_reversed"])
-        last = batch[-1].pk
 
 
 def _on_postgresql(statements):
@@ -112,6 +93,5 @@ class Migration(migrations.Migration):
             model_name="inquiry",
             index=models.Index(fields=["status", "queued_at"], name="inquiry_status_queued"),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(_on_postgresql(TRIGRAM), _on_postgresql(TRIGRAM_BACK)),
     ]
