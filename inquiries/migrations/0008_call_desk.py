@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="inquiry",
             name="call_attempts",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="call attempts"),
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="calls"),
         ),
         migrations.AddField(
             model_name="inquiry",
