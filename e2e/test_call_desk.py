@@ -50,38 +50,49 @@ Inquiry.objects.filter(pk=done.pk).update(status="processed", processed_at=now, 
 """
 
 
-@pytest.fixture(scope="module")
-def desk(site_factory):
-    site = site_factory(CALL_AGAIN_MINUTES="1")
+def seeded(site):
     site.manage("shell", "-c", SEED)
     site.manage("purge_expired_inquiries")  # a recorded run: no purge warning on the pages
     return site
 
 
-@pytest.fixture(scope="module")
-def operator_state(desk, browser):
+def operator_login(site, browser):
+    """The cookies of an operator named Айгерим, past password and authenticator code."""
     username = f"desk-{uuid.uuid4().hex[:6]}"
-    desk.manage("create_operator", username, "--password-stdin", stdin=PASSWORD + "\n")
-    desk.manage(
+    site.manage("create_operator", username, "--password-stdin", stdin=PASSWORD + "\n")
+    site.manage(
         "shell",
         "-c",
         "from django.contrib.auth.models import User;"
         f"User.objects.filter(username='{username}').update(first_name='Айгерим')",
     )
     context = browser.new_context()
-    log_in_first_time(context.new_page(), desk, username)
+    log_in_first_time(context.new_page(), site, username)
     state = context.storage_state()
     context.close()
     return state
 
 
-@pytest.fixture
-def operator_page(browser, operator_state):
-    contexts = []
+@pytest.fixture(scope="module")
+def desk(site_factory):
+    return seeded(site_factory(CALL_AGAIN_MINUTES="1"))
 
-    def open_(viewport=DESKTOP, **options):
+
+@pytest.fixture(scope="module")
+def showcase(site_factory):
+    """The same morning with the default settings, for the screenshots."""
+    return seeded(site_factory())
+
+
+@pytest.fixture
+def operator_page(browser):
+    contexts, states = [], {}
+
+    def open_(site, viewport=DESKTOP, **options):
+        if site.url not in states:
+            states[site.url] = operator_login(site, browser)
         context = browser.new_context(
-            viewport=viewport, locale="ru-RU", storage_state=operator_state, **options
+            viewport=viewport, locale="ru-RU", storage_state=states[site.url], **options
         )
         contexts.append(context)
         return context.new_page()
@@ -135,7 +146,7 @@ def stored(desk, reference):
 
 
 def test_a_call_back_takes_three_clicks_from_the_queue(desk, operator_page):
-    page = operator_page()
+    page = operator_page(desk)
     page.goto(desk.url + "/admin/inquiries/inquiry/")
     first = queue(page)[0]
     assert first == reference_of(desk, "+77015550199")  # the oldest waits on top
@@ -159,7 +170,7 @@ def test_a_call_back_takes_three_clicks_from_the_queue(desk, operator_page):
 
 
 def test_no_answer_puts_the_inquiry_back_at_the_end_of_the_queue(desk, operator_page):
-    page = operator_page()
+    page = operator_page(desk)
     page.goto(desk.url + "/admin/inquiries/inquiry/")
     before = queue(page)
     first = before[0]
@@ -204,13 +215,13 @@ def screenshot_dir():
     ("name", "viewport", "mobile"), [("phone", PHONE, True), ("desktop", DESKTOP, False)]
 )
 def test_screenshots_of_the_queue_and_an_inquiry(
-    desk, operator_page, tmp_path, name, viewport, mobile
+    showcase, operator_page, tmp_path, name, viewport, mobile
 ):
     """docs/screenshots/ holds these (SCREENSHOT_DIR=docs/screenshots; see the README)."""
-    page = operator_page(viewport, is_mobile=mobile, has_touch=mobile)
+    page = operator_page(showcase, viewport, is_mobile=mobile, has_touch=mobile)
     folder = screenshot_dir() or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    page.goto(desk.url + "/admin/inquiries/inquiry/")
+    page.goto(showcase.url + "/admin/inquiries/inquiry/")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
     if mobile:
         # A card: the name, a number to tap and the waiting time, in the first screenful.
