@@ -1,23 +1,35 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
+from inquiries import callback
+from inquiries.columns import QueueColumns
 from inquiries.forms import InquiryAdminForm
 from inquiries.models import (
     Inquiry,
     InquiryView,
 )
-from inquiries.phones import phone_display
-from inquiries.triage import CappedCountPaginator, TriageQuerySet, search_by_reference_or_phone
+from inquiries.triage import (
+    DUE,
+    CappedCountPaginator,
+    QueueChangeList,
+    QueueFilter,
+    SameNumberFilter,
+    TriageQuerySet,
+    queue_choice,
+    search_by_name,
+    search_by_reference_or_phone,
+)
 from privacy.audit import (
     audit_change_page,
     audit_list_view,
@@ -27,23 +39,39 @@ from privacy.audit import (
 from privacy.blocking import blocked_page_notice, blocking_list_filters, without_blocked
 from privacy.journal import journal_correction
 from privacy.models import AuditEvent
-from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin
+from staff.admin_site import ReadOnlyAdmin, StaffModelAdmin, strict_changelist
 from staff.wording import flag
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(StaffModelAdmin):
+class InquiryAdmin(QueueColumns, StaffModelAdmin):
     """The operators' triage list and the inquiry page with its consent evidence."""
 
-    list_display = ["reference", "created_at", "name", "phone_link", "status", "message_start"]
-    list_display_links = ["reference"]
-    list_filter = ["status", "created_at", "consent_version"]
+    list_display = [
+        "reference",
+        "received",
+        "name",
+        "phone_link",
+        "language",
+        "status",
+        "call_attempts",
+        "note_start",
+        "message_start",
+        "repeat_callers",
+        "taken_by",
+    ]
+    list_display_links = ["reference", "name"]
+    list_filter = [QueueFilter, "status", "created_at", "consent_version", SameNumberFilter]
+    list_select_related = ["claimed_by"]
     date_hierarchy = "created_at"
-    search_fields = ["name"]
+    search_fields = ["name_search"]
     search_help_text = _(
-        "Phone in any format (8 701 123 45 67, +7 701..., 701 123), a name or a reference."
+        "Phone in any format (8 701 123 45 67, +7 701..., 701 123) or its last digits "
+        "(555 01 99), a name or a reference."
     )
+    # The queue to call is oldest first (see get_ordering); everything else newest first.
     ordering = ["-created_at"]
+    queue_ordering = ["queued_at", "pk"]
     list_per_page = 50
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -63,6 +91,7 @@ class InquiryAdmin(StaffModelAdmin):
         "message",
         "processed_at",
         "processed_by",
+        "call_attempts",
         "consent_version_link",
         "consent_language",
         "consent_accepted_at",
@@ -93,7 +122,7 @@ class InquiryAdmin(StaffModelAdmin):
         data = ["reference", "created_at", "name", "phone" if corrects else "phone_link", "message"]
         fieldsets = [
             (_("Inquiry"), {"fields": data}),
-            (_("Processing"), {"fields": ["status", "note", "processed_at", "processed_by"]}),
+            (_("Processing"), {"fields": self._processing_fields(request, obj)}),
             (_("Consent evidence"), {"fields": self.evidence_fields}),
         ]
         if self._may(request, "see_blocked"):
@@ -113,6 +142,12 @@ class InquiryAdmin(StaffModelAdmin):
                 )
             )
         return fieldsets
+
+    def _processing_fields(self, request, obj):
+        fields = ["status", "note", "call_attempts", "processed_at", "processed_by"]
+        if obj is not None and callback.outcome_open(obj, may_change=True):
+            fields.remove("note")  # the call-back panel above the form holds it
+        return fields
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(self.readonly_fields)
@@ -139,6 +174,8 @@ class InquiryAdmin(StaffModelAdmin):
 
     def get_list_display(self, request):
         columns = list(self.list_display)
+        if queue_choice(request) == DUE:
+            columns.remove("status")  # all of them wait: room for the rest
         if self._may(request, "see_blocked"):
             columns += ["is_blocked", "is_held"]
         return columns
@@ -151,16 +188,6 @@ class InquiryAdmin(StaffModelAdmin):
     def is_held(self, inquiry):
         return flag(bool(inquiry.legal_hold_reason), _("on hold"))
 
-    # --- list columns -------------------------------------------------------------------
-
-    @admin.display(description=_("phone"), ordering="phone")
-    def phone_link(self, inquiry):
-        return format_html('<a href="tel:{}">{}</a>', inquiry.phone, phone_display(inquiry.phone))
-
-    @admin.display(description=_("message"))
-    def message_start(self, inquiry):
-        return Truncator(inquiry.message).words(8, truncate=" …")
-
     # --- consent evidence ---------------------------------------------------------------
 
     @admin.display(description=_("consent version"))
@@ -170,7 +197,7 @@ class InquiryAdmin(StaffModelAdmin):
 
     @admin.display(description=_("consent accepted at"))
     def consent_accepted_at(self, inquiry):
-        return inquiry.created_at
+        return callback.shown_time(inquiry.created_at)
 
     @admin.display(description=_("exact text accepted"))
     def consent_text_link(self, inquiry):
@@ -187,13 +214,41 @@ class InquiryAdmin(StaffModelAdmin):
             queryset = queryset.not_blocked()
         return queryset
 
-    # --- search: phone prefix on the index, reference exact, else name --------------------
+    def visible_inquiries(self, request):
+        queryset = Inquiry.objects.all()
+        return queryset if self._may(request, "see_blocked") else queryset.not_blocked()
+
+    def get_changelist(self, request, **kwargs):
+        return strict_changelist(QueueChangeList)
+
+    def get_ordering(self, request):
+        return self.queue_ordering if queue_choice(request) == DUE else self.ordering
+
+    # --- search: phone prefix or end on their indexes, reference exact, else the name -----
 
     def get_search_results(self, request, queryset, search_term):
         found = search_by_reference_or_phone(queryset, search_term)
-        if found is not None:
-            return found, False
-        return super().get_search_results(request, queryset, search_term)
+        if found is None:
+            found = search_by_name(queryset, search_term)
+        return found, False
+
+    # --- the call desk: one button per outcome (inquiries.callback) -----------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/callback/",
+                self.admin_site.admin_view(partial(callback.callback_outcome, model_admin=self)),
+                name="{}_{}_callback".format(*info),
+            ),
+            path(
+                "<path:object_id>/take/",
+                self.admin_site.admin_view(partial(callback.callback_take, model_admin=self)),
+                name="{}_{}_take".format(*info),
+            ),
+            *super().get_urls(),
+        ]
 
     # --- permissions: nobody deletes or adds inquiries here --------------------------------
 
@@ -309,6 +364,15 @@ class InquiryAdmin(StaffModelAdmin):
 
     @method_decorator(sensitive_post_parameters())
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        inquiry = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and inquiry is not None:
+            may_change = self.has_change_permission(request, inquiry)
+            if may_change and callback.inquiry_claim(pk=inquiry.pk, by=request.user):
+                inquiry.refresh_from_db()  # opening a waiting inquiry takes it
+            extra_context = {
+                **(extra_context or {}),
+                "callback": callback.callback_context(request, inquiry, may_change=may_change),
+            }
         response = blocked_page_notice(
             request, super().change_view(request, object_id, form_url, extra_context)
         )

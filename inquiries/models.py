@@ -17,6 +17,48 @@ def new_reference():
     return f"Q-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
+def name_search_key(name):
+    """A name as the search compares it: casefolded (Cyrillic too, which SQLite's LOWER() and
+    LIKE leave alone), single-spaced, with ё read as е as people type it."""
+    return " ".join(name.split()).casefold().replace("ё", "е")
+
+
+def phone_reversed_key(phone):
+    """The stored number backwards: the last digits a caller reads out become a prefix."""
+    return phone[::-1]
+
+
+class DerivedCharField(models.CharField):
+    """A column recomputed from another field on every save and insert (the form's raw
+    INSERT included), so a search can use its own index."""
+
+    def __init__(self, *args, source=None, derive=None, **kwargs):
+        self.source, self.derive = source, derive
+        kwargs["editable"] = False
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        kwargs.pop("default", None)
+        return name, path, args, {**kwargs, "source": self.source, "derive": self.derive}
+
+    def pre_save(self, model_instance, add):
+        value = self.derive(getattr(model_instance, self.source))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class QueueTimeField(models.DateTimeField):
+    """When an inquiry joins the call-back queue: on arrival, its receipt time."""
+
+    def pre_save(self, model_instance, add):
+        if add and getattr(model_instance, self.attname) is None:
+            setattr(model_instance, self.attname, model_instance.created_at)
+        return super().pre_save(model_instance, add)
+
+
 # Counts shown to staff stop here: a table of millions is never counted whole.
 WAITING_COUNT_LIMIT = 10_000
 
@@ -51,10 +93,23 @@ class InquiryQuerySet(models.QuerySet):
     def count_capped(self, limit=WAITING_COUNT_LIMIT):
         return count_capped(self, limit)
 
+    def due(self, now):
+        """The call-back queue: waiting, and not asked to be called again later."""
+        return self.waiting().filter(queued_at__lte=now)
+
+    def call_later(self, now):
+        """Waiting, with a next attempt after `now` ("no answer: call again")."""
+        return self.waiting().filter(queued_at__gt=now)
+
     def mark_processed(self, *, by, now=None):
         """Record who processed these inquiries and when; returns how many changed."""
         return self.exclude(status=Inquiry.Status.PROCESSED).update(
-            status=Inquiry.Status.PROCESSED, processed_at=now or timezone.now(), processed_by=by
+            status=Inquiry.Status.PROCESSED,
+            processed_at=now or timezone.now(),
+            processed_by=by,
+            claimed_by=None,
+            claimed_at=None,
+            claimed_until=None,
         )
 
     def not_blocked(self):
@@ -98,6 +153,11 @@ class Inquiry(models.Model):
         db_index=True,
         help_text=_("International format, e.g. +7 701 123 45 67."),
     )
+    # Search columns: the last digits of a number on an index, a name whatever its case.
+    phone_reversed = DerivedCharField(
+        max_length=16, db_index=True, source="phone", derive=phone_reversed_key
+    )
+    name_search = DerivedCharField(max_length=300, source="name", derive=name_search_key)
     message = models.TextField(_("message"), max_length=2000, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
@@ -121,6 +181,21 @@ class Inquiry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    # The call-back queue: oldest first by this moment, which "no answer" moves to the next
+    # attempt, so the inquiry comes back at the queue's end then.
+    queued_at = QueueTimeField(_("in the queue since"), null=True, blank=True)
+    call_attempts = models.PositiveSmallIntegerField(_("calls"), default=0)
+    # Who is calling right now: others see it, and the claim lapses on its own.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("taken until"), null=True, blank=True)
     # Legal hold: kept past its retention (clause 6: "unless longer storage is required by
     # law") until a privacy officer lifts it. The reason is theirs, never the visitor's data.
     legal_hold_reason = models.CharField(_("legal hold"), max_length=300, blank=True)
@@ -180,6 +255,8 @@ class Inquiry(models.Model):
         indexes = [
             # The triage list: waiting (or processed) inquiries, newest first.
             models.Index(fields=["status", "-created_at"], name="inquiry_status_created"),
+            # The call-back queue: waiting inquiries, the longest in the queue first.
+            models.Index(fields=["status", "queued_at"], name="inquiry_status_queued"),
             models.Index(
                 fields=["created_at"],
                 condition=models.Q(notified_at__isnull=True),

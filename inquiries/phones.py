@@ -4,6 +4,7 @@ import re
 
 import phonenumbers
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_REGION = "KZ"
@@ -11,6 +12,8 @@ COUNTRY_CODE = "7"
 # What a phone search may contain besides digits.
 PHONE_PUNCTUATION = re.compile(r"^[\d\s()+\-.]+$")
 MIN_SEARCH_DIGITS = 3
+# A search of this many digits also finds the numbers that end with them.
+SUFFIX_DIGITS = range(5, 8)
 PHONE_MAX_LENGTH = 32
 
 
@@ -53,12 +56,38 @@ class PhoneField(forms.CharField):
 
 
 def phone_display(e164):
-    """A stored number spaced for reading aloud, e.g. "+7 701 555 1234"."""
+    """A stored number spaced for reading aloud: "+7 701 555 12 34" as Kazakhstan writes
+    it (+7 XXX XXX XX XX), other countries' numbers in their international format."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
+    national = str(number.national_number)
+    if number.country_code == int(COUNTRY_CODE) and len(national) == 10:
+        return f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_link(e164, css_class=""):
+    """A one-tap `tel:` link showing the number as read aloud, never broken across lines."""
+    return format_html(
+        '<a class="{}" href="tel:{}">{}</a>',
+        " ".join(["phone", css_class]).strip(),
+        e164,
+        phone_display(e164),
+    )
+
+
+def phone_search_suffix(term):
+    """The last digits of a number as callers give them ("555 01 99"), reversed for the
+    index on the reversed number; None unless the term is SUFFIX_DIGITS digits."""
+    term = term.strip()
+    if term.startswith("+") or not PHONE_PUNCTUATION.match(term):
+        return None
+    digits = re.sub(r"\D", "", term)
+    if len(digits) not in SUFFIX_DIGITS:
+        return None
+    return digits[::-1]
 
 
 def phone_search_prefixes(term):

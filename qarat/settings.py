@@ -128,6 +128,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # Send it from a background thread, so a submission never waits for the mail server.
 INQUIRY_NOTIFY_IN_BACKGROUND = env.bool("INQUIRY_NOTIFY_IN_BACKGROUND", default=True)
+# The call desk: "no answer" puts an inquiry back in the queue after this many minutes
+# (the operator may choose another delay), and opening one takes it for this many minutes.
+CALL_AGAIN_MINUTES = env.int("CALL_AGAIN_MINUTES", default=60)
+CALL_CLAIM_MINUTES = env.int("CALL_CLAIM_MINUTES", default=15)
 # The site's public address, for links in e-mails (no trailing slash).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -245,6 +249,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
+# Dates and times as staff read them, with the time zone (qarat/formats/).
+FORMAT_MODULE_PATH = ["qarat.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -36,6 +36,8 @@ def broken_rules(s):
         "DESTRUCTION_RECORDS_KEEP_YEARS": 1,
         "INCIDENTS_KEEP_YEARS": 1,
         "AUDIT_RECORDS_KEEP_YEARS": 1,
+        "CALL_AGAIN_MINUTES": 1,
+        "CALL_CLAIM_MINUTES": 1,
     }
     for name, lowest in at_least.items():
         if s[name] < lowest:

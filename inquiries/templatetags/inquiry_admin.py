@@ -4,8 +4,14 @@ from django.utils.timesince import timesince
 
 from inquiries import dashboard
 from inquiries.models import WAITING_COUNT_LIMIT, Inquiry
+from inquiries.phones import phone_link as _phone_link
 
 register = template.Library()
+
+
+@register.simple_tag
+def phone_link(e164, css_class=""):
+    return _phone_link(e164, css_class)
 
 
 @register.inclusion_tag("admin/inquiries/waiting.html", takes_context=True)
@@ -79,3 +85,9 @@ def inquiry_dashboard(context):
         "oldest_waiting_age": duration_words(figures.oldest_waiting_age, now),
         "median_processing_time": duration_words(figures.median_processing_time, now),
     }
+
+
+@register.filter
+def changelist_filters(query):
+    """The list's filters the change page was opened with, to return to the same list."""
+    return query.get("_changelist_filters", "")

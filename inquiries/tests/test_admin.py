@@ -43,11 +43,14 @@ def test_list_shows_reference_received_name_phone_link_status_and_message_start(
     assert "Нужна консультация по ремонту" in page
 
 
-def test_list_is_newest_first(operator):
+def test_the_queue_is_oldest_first_and_all_inquiries_newest_first(operator):
     older = make_inquiry()
     newer = make_inquiry()
-    Inquiry.objects.filter(pk=older.pk).update(created_at=newer.created_at.replace(year=2025))
+    earlier = newer.created_at.replace(year=2025)
+    Inquiry.objects.filter(pk=older.pk).update(created_at=earlier, queued_at=earlier)
     page = operator.get(LIST).content.decode()
+    assert page.index(older.reference) < page.index(newer.reference)
+    page = operator.get(LIST, {"queue": "all"}).content.decode()
     assert page.index(newer.reference) < page.index(older.reference)
 
 
@@ -103,7 +106,8 @@ def test_changelist_never_counts_the_whole_table(operator):
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert counts
     for sql in counts:
-        assert "LIMIT" in sql.upper(), sql
+        # Capped, or the repeat callers of the page's own numbers (on the phone index).
+        assert "LIMIT" in sql.upper() or '"phone" IN (' in sql, sql
 
 
 def test_filters_on_status_date_and_consent_version(operator):
@@ -128,6 +132,7 @@ def test_bulk_mark_processed_records_who_and_when_then_can_be_undone(operator):
         {"action": "mark_processed", "_selected_action": [first.pk, second.pk]},
         follow=True,
     )
+    # Ticked rows are acted on whichever part of the queue the list showed.
     assert response.status_code == 200
     assert "2" in "".join(m.message for m in response.context["messages"])
     first.refresh_from_db()
@@ -153,6 +158,8 @@ def test_detail_shows_submitted_data_and_consent_evidence_read_only(operator):
 
 def test_changing_status_and_note_records_who_and_when_and_logs_no_personal_data(operator):
     inquiry = make_inquiry()
+    # While it waits, the note is the call-back panel's; once processed, the form's.
+    operator.post(change_url(inquiry), {"status": "processed", "name": "Hacker"})
     response = operator.post(
         change_url(inquiry),
         {"status": "processed", "note": "Перезвонили, клиент доволен", "name": "Hacker"},
@@ -270,16 +277,6 @@ def test_date_periods_cover_first_to_last(first, last, kind, expected):
     periods = _periods(local(first), local(last), kind)
     assert [p.date().isoformat() for p in periods] == expected
     assert all(p.hour == 0 and p.minute == 0 for p in periods)
-
-
-def test_name_search_has_a_trigram_index_on_postgresql():
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'inquiry_name_trgm'")
-            assert "gin_trgm_ops" in cursor.fetchone()[0]
-        else:
-            tables = connection.introspection.get_constraints(cursor, "inquiries_inquiry")
-            assert "inquiry_name_trgm" not in tables
 
 
 # --- Blocking, legal hold and correction (privacy officers) --------------------------------

@@ -103,7 +103,8 @@ def assert_no_phone_in(text, where):
 
 def row_text(model_instance):
     row = type(model_instance).objects.filter(pk=model_instance.pk).values().get()
-    return " ".join(str(value) for value in row.values())
+    # Times are left out: their microseconds may hold any digits.
+    return " ".join(str(v) for v in row.values() if not isinstance(v, datetime.datetime))
 
 
 # --- the register ---------------------------------------------------------------------------

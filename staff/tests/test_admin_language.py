@@ -24,7 +24,7 @@ from testkit.staff import PASSWORD, log_in
 
 # Latin-script words a Russian page may show: the brand, the second factor's standard name,
 # the file formats the export offers, and Django's "ID" column.
-ALLOWED = {"QARAT", "Service", "TOTP", "SHA", "ID", "JSON", "CSV", "Excel", "xlsx"}
+ALLOWED = {"QARAT", "Service", "TOTP", "UTC", "SHA", "ID", "JSON", "CSV", "Excel", "xlsx"}
 ALLOWED |= {"Markdown", "HTML", "mailto", "tel", "https", "IP", "cron"}
 # Names Django's own Russian keeps in Latin script: keys ("Control", "Command" on a Mac) and
 # single sign-on (sic: "Sing-On") or LDAP on the new account's password choice.

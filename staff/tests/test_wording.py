@@ -58,8 +58,9 @@ def test_saving_says_so_in_a_whole_sentence_that_agrees(privacy_officer):
 
 
 def test_history_names_the_changed_fields_in_russian(privacy_officer):
-    inquiry = make_inquiry()
-    change_inquiry(privacy_officer, inquiry, status=Inquiry.Status.PROCESSED, note="перезвонили")
+    # Processed already: its note is on the form (a waiting one's is in the call-back panel).
+    inquiry = make_inquiry(status=Inquiry.Status.PROCESSED)
+    change_inquiry(privacy_officer, inquiry, status=Inquiry.Status.NEW, note="перезвонить")
     page = text(privacy_officer.get(f"/admin/inquiries/inquiry/{inquiry.pk}/history/"))
     assert "Изменено: статус и заметка оператора." in page
     assert "Status" not in page and "Operator note" not in page
