@@ -12,6 +12,8 @@ from bench.seed import empty_table, seed
 # and the start of a number (about a thousand).
 PHONE_SEARCH = "8 701 123 45 67"
 PHONE_PREFIX_SEARCH = "8 701 123"
+# The last seven digits, as a caller reads them out: the reversed-number index.
+PHONE_SUFFIX_SEARCH = "123 45 67"
 LIST = "/admin/inquiries/inquiry/"
 
 
@@ -60,6 +62,10 @@ def admin_pages(port, login, *, warmup, requests, full):
     pages = {
         "list": (LIST, (50, 50)),
         "phone_search": (LIST + "?q=" + urllib.parse.quote_plus(PHONE_SEARCH), (10, 10)),
+        "phone_suffix_search": (
+            LIST + "?q=" + urllib.parse.quote_plus(PHONE_SUFFIX_SEARCH),
+            (10, 10),
+        ),
         # About a thousand numbers start so in a million rows: a full page.
         "phone_prefix_search": (
             LIST + "?q=" + urllib.parse.quote_plus(PHONE_PREFIX_SEARCH),

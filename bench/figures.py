@@ -5,7 +5,7 @@ Every run lists the same figures by the same ids, so successive runs compare by 
 
 import operator
 
-from bench.admin import PHONE_PREFIX_SEARCH, PHONE_SEARCH
+from bench.admin import PHONE_PREFIX_SEARCH, PHONE_SEARCH, PHONE_SUFFIX_SEARCH
 
 # id -> (what the target bounds: "ratio" or "measured", comparison, value)
 TARGETS = {
@@ -18,6 +18,7 @@ TARGETS = {
     "worker_rss": ("measured", "<", 100),
     "admin_list": ("measured", "<", 300),
     "admin_phone_search": ("measured", "<", 100),
+    "admin_phone_suffix_search": ("measured", "<", 100),
     "purge": ("ratio", "<=", 1.5),
 }
 COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt, "==": operator.eq}
@@ -150,6 +151,11 @@ def figures(results):
     for key, page, name in (
         ("admin_list", "list", f"Admin inquiry list p50, {rows:,} rows"),
         ("admin_phone_search", "phone_search", f"Admin phone search '{PHONE_SEARCH}' p50"),
+        (
+            "admin_phone_suffix_search",
+            "phone_suffix_search",
+            f"Admin last-digits search '{PHONE_SUFFIX_SEARCH}' p50",
+        ),
         (
             "admin_phone_prefix_search",
             "phone_prefix_search",

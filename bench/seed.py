@@ -13,35 +13,79 @@ SEED = """
 INSERT INTO inquiries_inquiry (
     id, reference, name, phone, message, status, note, legal_hold_reason, created_at,
     processed_at, notified_at, consent_version_id, consent_language, consent_sha256,
-    submission_token
+    submission_token, name_search, phone_reversed, queued_at, call_attempts
 )
+SELECT r.id, r.reference, r.name, r.phone, r.message, r.status, r.note, r.legal_hold_reason,
+    r.created_at, r.processed_at, r.notified_at, r.consent_version_id, r.consent_language,
+    r.consent_sha256, r.submission_token, %(name_search)s, reverse(r.phone), r.created_at, 0
+FROM (
 SELECT
     s.id,
     'Q-' || lpad(to_hex(s.id), 14, '0'),
-    (ARRAY['Айгерим', 'Данияр', 'Асель', 'Нурлан', 'Мадина', 'Ерлан', 'Дина', 'Arman',
-           'Светлана', 'Бауыржан'])[1 + s.g %% 10]
-        || ' ' ||
-    (ARRAY['Сейткали', 'Иванова', 'Ахметов', 'Нурпеисова', 'Ким', 'Смагулов', 'Omarova',
-           'Петров', 'Жумабаев', 'Касымова'])[1 + (s.g / 10) %% 10],
+    %(name)s AS name,
     CASE WHEN s.g %% (%(rows)s / 10) = 0 THEN %(phone)s
          ELSE '+7701' || lpad(((s.g::bigint * 7919 + 12345) %% 10000000)::text, 7, '0')
-    END,
+    END AS phone,
     'Перезвоните, пожалуйста, по поводу заявки ' || s.g || '. Удобно после 18:00.',
     CASE WHEN NOT %(expired)s AND (s.g > %(rows)s - 500 OR s.g %% 1000 = 0)
          THEN 'new' ELSE 'processed' END,
-    '', '', s.created_at,
+    '', '', s.created_at AS created_at,
     CASE WHEN NOT %(expired)s AND (s.g > %(rows)s - 500 OR s.g %% 1000 = 0)
          THEN NULL ELSE s.created_at + interval '2 hours' END,
     s.created_at + interval '1 minute',
-    %(consent_version)s, 'ru', %(sha256)s, md5(s.id::text)::uuid
+    %(consent_version)s, 'ru', %(sha256)s, md5(s.id::text)::uuid, s.g
 FROM (
     SELECT g, g + %(first_id)s - 1 AS id,
            now() - make_interval(secs => %(newest_age)s + (%(rows)s - g)::float8 * %(span)s
                                  / %(rows)s) AS created_at
     FROM generate_series(1, %(rows)s) AS g
 ) AS s
+) AS r (
+    id, reference, name, phone, message, status, note, legal_hold_reason, created_at,
+    processed_at, notified_at, consent_version_id, consent_language, consent_sha256,
+    submission_token, g
+)
 """
+FIRST_NAMES = [
+    "Айгерим",
+    "Данияр",
+    "Асель",
+    "Нурлан",
+    "Мадина",
+    "Ерлан",
+    "Дина",
+    "Arman",
+    "Светлана",
+    "Бауыржан",
+]
+LAST_NAMES = [
+    "Сейткали",
+    "Иванова",
+    "Ахметов",
+    "Нурпеисова",
+    "Ким",
+    "Смагулов",
+    "Omarova",
+    "Петров",
+    "Жумабаев",
+    "Касымова",
+]
+
+
+def name_expression(first, last, g):
+    """SQL for a name from the two lists by row number; the lists already casefolded or not."""
+    return f"(ARRAY{first!r})[1 + {g} %% 10] || ' ' || (ARRAY{last!r})[1 + ({g} / 10) %% 10]"
+
+
 DAY = 86400.0
+
+
+# The name and its search column (casefolded, as inquiries.models.name_search_key) from the
+# same row number; SQL text, so PostgreSQL's own lower() and its locale play no part.
+SEED = SEED.replace("%(name)s", name_expression(FIRST_NAMES, LAST_NAMES, "s.g")).replace(
+    "%(name_search)s",
+    name_expression([n.casefold() for n in FIRST_NAMES], [n.casefold() for n in LAST_NAMES], "r.g"),
+)
 
 
 def seed(database_url, *, rows, recent, expired):
