@@ -219,12 +219,16 @@ class IncidentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Incident.Status.OPEN)
 
+    def unnotified(self):
+        """A notification the incident requires is not made yet."""
+        return self.filter(
+            models.Q(notify_authority=True, authority_notified_at__isnull=True)
+            | models.Q(notify_subjects=True, subjects_notified_at__isnull=True)
+        )
+
     def overdue(self, *, today=None):
         """A notification the incident requires is not made and its deadline has passed."""
-        unnotified = models.Q(notify_authority=True, authority_notified_at__isnull=True) | (
-            models.Q(notify_subjects=True, subjects_notified_at__isnull=True)
-        )
-        return self.filter(unnotified, notify_by__lt=today or timezone.localdate())
+        return self.unnotified().filter(notify_by__lt=today or timezone.localdate())
 
 
 class Incident(models.Model):

@@ -1,6 +1,6 @@
-"""What privacy officers must act on: open, due-today and overdue data subject requests, for
-the dashboard's tile and the morning e-mail. Counts and links only: the register holds no
-personal data, and the e-mail provider is a third party the consent does not name."""
+"""What privacy officers must act on: open, due-today and overdue data subject requests and
+incident notifications, for the dashboard's tile and the morning e-mail. Counts and links
+only: the registers hold no personal data, and the e-mail provider is a third party."""
 
 import logging
 from dataclasses import dataclass
@@ -12,19 +12,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from privacy.models import JobRun, SubjectRequest
+from privacy.models import Incident, JobRun, SubjectRequest
 from staff.roles import PRIVACY_OFFICERS
 
 logger = logging.getLogger(__name__)
 
 REMINDER_JOB = "privacy_reminder"
 REGISTER = "admin:privacy_subjectrequest_changelist"
+INCIDENTS = "admin:privacy_incident_changelist"
 # The register's own filters (privacy.admin), so each figure links to exactly its rows.
 FILTERS = {
     "open": "status__exact=open",
     "due_today": "overdue=today",
     "overdue": "overdue=yes",
 }
+INCIDENT_FILTERS = {"incidents_open": "status__exact=open", "incidents_overdue": "overdue=yes"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,15 @@ class Figures:
     open: int
     due_today: int
     overdue: int
+    incidents_open: int = 0
+    incidents_due_today: int = 0
+    incidents_overdue: int = 0
 
     @property
     def needs_action(self):
-        return bool(self.due_today or self.overdue)
+        return bool(
+            self.due_today or self.overdue or self.incidents_due_today or self.incidents_overdue
+        )
 
 
 def request_figures(*, today=None):
@@ -45,13 +52,17 @@ def request_figures(*, today=None):
         open=open_requests.count(),
         due_today=open_requests.filter(due_on=today).count(),
         overdue=open_requests.filter(due_on__lt=today).count(),
+        incidents_open=Incident.objects.open().count(),
+        incidents_due_today=Incident.objects.unnotified().filter(notify_by=today).count(),
+        incidents_overdue=Incident.objects.overdue(today=today).count(),
     )
 
 
 def register_links(base=""):
     """{figure: URL of the register filtered to it}; `base` makes them absolute."""
-    url = base + reverse(REGISTER)
-    return {name: f"{url}?{query}" for name, query in FILTERS.items()}
+    url, incidents = base + reverse(REGISTER), base + reverse(INCIDENTS)
+    links = {name: f"{url}?{query}" for name, query in FILTERS.items()}
+    return links | {name: f"{incidents}?{query}" for name, query in INCIDENT_FILTERS.items()}
 
 
 def reminder_recipients():

@@ -107,3 +107,38 @@ def test_nothing_due_sends_nothing(mailoutbox):
     call_command("remind_privacy_officers", verbosity=0)
     assert mailoutbox == []
     assert JobRun.objects.get(name=REMINDER_JOB).last_success_at is not None
+
+
+def test_incidents_to_notify_are_on_the_tile_and_in_the_morning_e_mail(privacy_officer, mailoutbox):
+    from privacy.models import Incident
+
+    found = timezone.now() - datetime.timedelta(days=10)
+    late = Incident.objects.create(
+        found_at=found,
+        description="Laptop lost.",
+        subjects_count=3,
+        notify_authority=True,
+        notify_subjects=False,
+    )
+    Incident.objects.create(
+        found_at=found,
+        description="No one to notify.",
+        subjects_count=1,
+        notify_authority=False,
+        notify_subjects=False,
+    )
+    page = privacy_officer.get("/admin/").content.decode()
+    tile = page[page.index('class="privacy-tile') : page.index("</section>")]
+    item = tile[tile.index('class="incidents-overdue') :].split("</li>")[0]
+    assert '<span class="figure">1</span>' in item
+    link = "/admin/privacy/incident/?overdue=yes"
+    assert f'href="{link}"' in item
+    assert [i.pk for i in privacy_officer.get(link).context["cl"].result_list] == [late.pk]
+    assert '<span class="figure">2</span>' in tile[tile.index('class="incidents-open') :]
+
+    officer("aigerim", "aigerim@example.kz")
+    call_command("remind_privacy_officers", verbosity=0)
+    assert len(mailoutbox) == 1  # no request is due: the late incident alone sends it
+    assert "Инциденты с просроченным уведомлением: 1" in mailoutbox[0].body
+    assert link in mailoutbox[0].body
+    assert "Laptop" not in mailoutbox[0].subject + mailoutbox[0].body
