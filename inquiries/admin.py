@@ -260,42 +260,37 @@ class InquiryAdmin(QueueColumns, StaffModelAdmin):
 
     # --- processing -------------------------------------------------------------------
 
+    def _mark(self, request, queryset, *, status, kind, change, message):
+        rows = without_blocked(request, queryset).exclude(status=status)
+        changed = audited_change(request.user, rows, kind, change)
+        self.message_user(request, message(changed) % {"count": changed}, messages.SUCCESS)
+
     @admin.action(description=_("Mark processed"), permissions=["change"])
     def mark_processed(self, request, queryset):
-        changed = audited_change(
-            request.user,
-            without_blocked(request, queryset).exclude(status=Inquiry.Status.PROCESSED),
-            AuditEvent.Kind.PROCESSED,
-            lambda rows: rows.mark_processed(by=request.user),
-        )
-        self.message_user(
+        self._mark(
             request,
-            ngettext(
-                "%(count)d inquiry marked processed.",
-                "%(count)d inquiries marked processed.",
-                changed,
-            )
-            % {"count": changed},
-            messages.SUCCESS,
+            queryset,
+            status=Inquiry.Status.PROCESSED,
+            kind=AuditEvent.Kind.PROCESSED,
+            change=lambda rows: rows.mark_processed(by=request.user),
+            message=lambda n: ngettext(
+                "%(count)d inquiry marked processed.", "%(count)d inquiries marked processed.", n
+            ),
         )
 
     @admin.action(description=_("Mark not processed"), permissions=["change"])
     def mark_not_processed(self, request, queryset):
-        changed = audited_change(
-            request.user,
-            without_blocked(request, queryset).exclude(status=Inquiry.Status.NEW),
-            AuditEvent.Kind.NOT_PROCESSED,
-            lambda rows: rows.mark_not_processed(),
-        )
-        self.message_user(
+        self._mark(
             request,
-            ngettext(
+            queryset,
+            status=Inquiry.Status.NEW,
+            kind=AuditEvent.Kind.NOT_PROCESSED,
+            change=lambda rows: rows.mark_not_processed(),
+            message=lambda n: ngettext(
                 "%(count)d inquiry marked not processed.",
                 "%(count)d inquiries marked not processed.",
-                changed,
-            )
-            % {"count": changed},
-            messages.SUCCESS,
+                n,
+            ),
         )
 
     @admin.action(description=_("Lift the legal hold"), permissions=["hold"])

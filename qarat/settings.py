@@ -10,6 +10,7 @@ import csp.constants
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from qarat import settings_operator
 from qarat.settings_rules import broken_rules
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -311,7 +312,7 @@ PHONE_HASH_KEY = env.str("PHONE_HASH_KEY", default="")
 if not PHONE_HASH_KEY and DEBUG:
     PHONE_HASH_KEY = "insecure-local-development-only"  # noqa: S105 - DEBUG only
 
-# Inquiries are deleted at their N-th anniversary; at most 3 (a system check refuses more).
+# Inquiries are deleted at their N-th anniversary; at most 3 (settings_rules refuses more).
 INQUIRY_RETENTION_YEARS = env.int("INQUIRY_RETENTION_YEARS", default=3)
 # Each purge deletes what would pass its anniversary before the next daily run.
 PURGE_MARGIN_HOURS = env.int("PURGE_MARGIN_HOURS", default=24)
@@ -319,7 +320,7 @@ PURGE_MARGIN_HOURS = env.int("PURGE_MARGIN_HOURS", default=24)
 INQUIRY_PROCESSED_RETENTION_DAYS = env.int("INQUIRY_PROCESSED_RETENTION_DAYS", default=None)
 
 # Backups (backup_database): where, and for how many days. Keep them short: a backup holds
-# inquiries that the purge has since deleted (a system check refuses the full retention).
+# inquiries that the purge has since deleted (settings_rules refuses the full retention).
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=7)
 # Every destruction is also journaled here, outside the database, so that restoring a
@@ -346,73 +347,13 @@ SUBJECT_REQUEST_DEADLINE_DAYS = {
 # change clears them at once; this bounds staleness only where the cache is per-process.
 TEXTS_CACHE_SECONDS = env.int("TEXTS_CACHE_SECONDS", default=300)
 
-# The operator's details shown in the footer, as published in the consent text.
-OPERATOR = {
-    "name": {
-        "ru": env.str("OPERATOR_NAME_RU", default="ТОО «QARAT Service»"),
-        "kk": env.str("OPERATOR_NAME_KK", default="ЖШС «QARAT Service»"),
-        "en": env.str("OPERATOR_NAME_EN", default='LLP "QARAT Service"'),
-    },
-    "address": {
-        "ru": env.str(
-            "OPERATOR_ADDRESS_RU",
-            default="Республика Казахстан, г. Астана, ул. Туркестан, 18/1, кв. 33",
-        ),
-        "kk": env.str(
-            "OPERATOR_ADDRESS_KK",
-            default="Қазақстан Республикасы, Астана қ., Түркістан к-сі, 18/1, 33-пәтер",
-        ),
-        "en": env.str(
-            "OPERATOR_ADDRESS_EN",
-            default="Republic of Kazakhstan, Astana, Turkestan St. 18/1, apt. 33",
-        ),
-    },
-    "bin": env.str("OPERATOR_BIN", default="210740014147"),
-    "privacy_email": env.str("OPERATOR_PRIVACY_EMAIL", default="a_kassenov@mail.ru"),
-}
-
-# What the personal-data policy draft says of those responsible and of the processors
-# (consent/policy_draft.py); an empty value leaves a placeholder the privacy officer fills in.
-# Countries are ISO 3166 codes (KZ, RU), so the draft can tell a cross-border transfer.
-POLICY_DETAILS = {
-    "officer_name": env.str("PRIVACY_OFFICER_NAME", default=""),
-    "officer_position": {
-        "ru": env.str("PRIVACY_OFFICER_POSITION_RU", default=""),
-        "kk": env.str("PRIVACY_OFFICER_POSITION_KK", default=""),
-        "en": env.str("PRIVACY_OFFICER_POSITION_EN", default=""),
-    },
-    "hosting_provider": env.str("HOSTING_PROVIDER", default=""),
-    "hosting_country": env.str("HOSTING_COUNTRY", default="").upper(),
-    "mail_provider": env.str("MAIL_PROVIDER", default=""),
-    "mail_country": env.str("MAIL_PROVIDER_COUNTRY", default="").upper(),
-    "smtp_provider": env.str("SMTP_PROVIDER", default=""),
-    "smtp_country": env.str("SMTP_PROVIDER_COUNTRY", default="").upper(),
-    "authority": {
-        "ru": env.str(
-            "DATA_PROTECTION_AUTHORITY_RU",
-            default="Министерство цифрового развития, инноваций и аэрокосмической "
-            "промышленности Республики Казахстан (Комитет по информационной безопасности)",
-        ),
-        "kk": env.str(
-            "DATA_PROTECTION_AUTHORITY_KK",
-            default="Қазақстан Республикасының Цифрлық даму, инновациялар және аэроғарыш "
-            "өнеркәсібі министрлігі (Ақпараттық қауіпсіздік комитеті)",
-        ),
-        "en": env.str(
-            "DATA_PROTECTION_AUTHORITY_EN",
-            default="the Ministry of Digital Development, Innovations and Aerospace Industry "
-            "of the Republic of Kazakhstan (its Information Security Committee)",
-        ),
-    },
-    "authority_contacts": env.str("DATA_PROTECTION_AUTHORITY_CONTACTS", default=""),
-    "server_log_days": env.int("SERVER_LOG_KEEP_DAYS", default=None),
-}
+# The operator (footer) and what the policy draft names: qarat/settings_operator.py.
+OPERATOR, POLICY_DETAILS = settings_operator.OPERATOR, settings_operator.POLICY_DETAILS
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # "text" (default) or "json": one JSON object per line for log collectors.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
-# Every handler keeps personal data out (qarat/privacy_logging.py); Django's own loggers use
-# these handlers, not its defaults.
+# Every handler keeps personal data out (qarat/privacy_logging.py), Django's own loggers too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

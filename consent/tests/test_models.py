@@ -13,7 +13,7 @@ from consent.models import (
     current_version,
     published_versions,
 )
-from testkit.consent import make_draft
+from testkit.consent import make_draft, make_policy_draft
 from testkit.inquiries import make_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +96,9 @@ def test_database_refuses_raw_changes_to_a_published_version(statement):
     assert version.text_en.startswith("Personal data")
 
 
-def test_database_allows_changes_to_a_draft():
-    draft = make_draft()
+@pytest.mark.parametrize("make", [make_draft, make_policy_draft])
+def test_database_allows_changes_to_a_draft_of_either_kind(make):
+    draft = make()
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE consent_consentversion SET text_en = 'Draft, revised' WHERE id = %s",
@@ -106,7 +107,7 @@ def test_database_allows_changes_to_a_draft():
     draft.refresh_from_db()
     assert draft.text_en == "Draft, revised"
     draft.delete()
-    assert not ConsentVersion.objects.filter(pk=draft.pk).exists()
+    assert not ConsentVersion.all_kinds.filter(pk=draft.pk).exists()
 
 
 def test_draft_text_is_stored_with_unix_newlines_and_hashed():

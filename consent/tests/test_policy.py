@@ -402,19 +402,6 @@ def test_database_refuses_raw_changes_to_a_published_policy(statement, published
     assert version.published_on == datetime.date(2026, 12, 1)
 
 
-def test_database_allows_changes_to_a_policy_draft():
-    draft = make_policy_draft()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE consent_consentversion SET text_en = 'Draft, revised' WHERE id = %s",
-            [draft.pk],
-        )
-    draft.refresh_from_db()
-    assert draft.text_en == "Draft, revised"
-    draft.delete()
-    assert not ConsentVersion.all_kinds.filter(pk=draft.pk).exists()
-
-
 def test_published_policy_is_read_only_in_the_admin(verified_admin_client, published_policy):
     version = policy()
     page = verified_admin_client.get(f"{CHANGELIST}{version.pk}/change/")

@@ -53,3 +53,14 @@ def test_no_fixture_of_the_kit_is_redefined_under_another_meaning():
         if name in shared
     ]
     assert redefined == []
+
+
+def test_no_module_outside_migrations_and_tests_is_over_400_lines():
+    long = [
+        f"{rel}: {len(path.read_text(encoding='utf-8').splitlines())}"
+        for rel, path in project_files()
+        if "/migrations/" not in rel and "/tests/" not in rel
+        if not rel.startswith(("e2e/", "testkit/"))
+        if len(path.read_text(encoding="utf-8").splitlines()) > 400
+    ]
+    assert long == []
