@@ -1,15 +1,6 @@
-"""How many inquiries one client may send (INQUIRY_RATE_LIMIT, e.g. "5/10m").
-
-A slot is reserved before the inquiry is stored and given back when nothing was stored,
-so concurrent posts cannot slip past the limit between a check and a count. The counter
-lives in the shared cache (Redis in production) and is changed only with `incr`/`decr`,
-which are atomic there. django-ratelimit, used before, can count but not give a slot
-back, so a refused or failed submission would have used up the visitor's allowance.
-
-The client is the address the trusted proxies saw (qarat/network.py); an IPv6 client is
-its /64, which one subscriber usually holds whole. The key is a keyed hash of it: an
-unkeyed hash of an IPv4 address is undone by hashing all four billion of them.
-"""
+"""How many inquiries one client may send (INQUIRY_RATE_LIMIT): a slot is reserved before
+storing and given back when nothing was stored, which django-ratelimit cannot do. The key is
+a keyed hash of the client's address (an IPv6 client is its /64)."""
 
 import functools
 import ipaddress

@@ -1,15 +1,6 @@
-"""Database backups that never resurrect deleted data.
-
-A backup is a consistent copy (pg_dump's custom format on PostgreSQL, SQLite's online
-backup API) in BACKUP_DIR (0700), each file 0600, kept BACKUP_KEEP_DAYS. Restoring one
-brings back whatever was destroyed, blocked or corrected after it was taken; the
-`restore_database` command therefore replays the journal (privacy.journal), which every
-backup finds created beside it, and then runs the purge.
-
-pg_dump and pg_restore refuse or fail against a server of another major version in one
-direction or the other (a newer pg_restore emits settings an older server rejects), so
-the restore compares the two before touching anything.
-"""
+"""Database backups (pg_dump's custom format, SQLite's backup API) in BACKUP_DIR, 0700/0600,
+kept BACKUP_KEEP_DAYS. A restore compares pg_restore's major version with the server's first:
+across majors one direction or the other fails."""
 
 import datetime
 import os

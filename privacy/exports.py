@@ -1,20 +1,6 @@
-"""Everything held about one phone number, for an information request (clause 10).
-
-One plain structure built from the inquiries, written out four ways: a printable page,
-JSON, CSV and a spreadsheet (.xlsx). Both tables are safe to open in a spreadsheet
-(OWASP "CSV injection"): the .xlsx holds text cells only, never a formula, and in the
-CSV every field is quoted and a quote is put before anything a spreadsheet would run,
-wherever it may start a cell: Excel in Russian or Kazakh splits on ";", not ",".
-
-Beside the data, the answer says what Art. 24 of the Law asks: the purposes, the legal basis
-(the consent version and its text's SHA-256 for each inquiry), when each inquiry will be
-deleted, who receives the data and where they came from. Staff appear by role, never by
-username. The prose is in the language the person wrote in when all their inquiries share
-one, else in Russian; the table's column names stay the machine-readable keys.
-
-These are answers to the data subject; they are built in memory for one response and
-never stored, logged or cached.
-"""
+"""Everything held about one phone number, for an information request (Art. 24 of the Law):
+one structure written as a page, JSON, CSV and .xlsx, safe to open in a spreadsheet (no
+formulas), built in memory for one response and never stored."""
 
 import base64
 import csv

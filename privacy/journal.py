@@ -1,21 +1,6 @@
-"""The journal: what a restored backup must not undo, also written outside the database.
-
-A backup restored after some inquiries were destroyed, blocked or corrected brings back
-the state it was taken in. The journal, kept beside the backups (DESTRUCTION_JOURNAL),
-lets `restore_database` make it true again: it holds one JSON line per event, and never
-personal data:
-
-- "destruction": a destruction record (purge cutoffs; for erasures, the keyed hash of the
-  number and the moment, so that only inquiries received before it are destroyed again);
-- "block" / "unblock": the keyed hash of the number and the moment;
-- "correction": the inquiry's reference and the moment, no values: the restore lists
-  them for a privacy officer to redo.
-
-Lines written before events had a kind are destructions. A write that fails is logged and
-remembered (JobRun), and the admin warns staff until a later write succeeds. Lines older
-than DESTRUCTION_RECORDS_KEEP_YEARS and than every kept backup are dropped by rewriting the
-file (journal_prune); writers and the rewrite take the same lock, so no line is lost.
-"""
+"""The journal: what a restored backup must not undo (destructions, blocks, corrections),
+written outside the database beside the backups, one JSON line per event, never personal
+data. `restore_database` replays it; docs/deploy.md has the procedure."""
 
 import datetime
 import fcntl

@@ -1,14 +1,5 @@
-"""Send the staff notifications that are still pending.
-
-Each new inquiry's notification is sent right after the submission, from a background
-thread; when the mail server is slow, refuses or is down, or the worker dies mid-send, the
-notification stays pending (`notified_at` NULL) and this command, run by cron, sends it:
-
-    */5 * * * *  cd /srv/qarat && .venv/bin/python manage.py send_pending_notifications -v 0
-
-Prints counts only. Exits non-zero when a send failed, so that cron mails the administrator;
-the failed notifications stay pending for the next run.
-"""
+"""Send the staff notifications a slow or failed mail server left pending; run every 5
+minutes (docs/deploy.md). Exits non-zero when a send fails, so that cron mails it."""
 
 from django.core.management.base import BaseCommand, CommandError
 

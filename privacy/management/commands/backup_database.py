@@ -1,12 +1,5 @@
-"""Back up the database into BACKUP_DIR and delete backups older than BACKUP_KEEP_DAYS.
-
-Run daily by cron, after the purge:
-
-    45 3 * * *  cd /srv/qarat && .venv/bin/python manage.py backup_database -v 0
-
-Backups stay in Kazakhstan with the database (Law No. 94-V, Art. 12): never copy them to
-a service abroad. Prints the file name and counts only.
-"""
+"""Back up the database into BACKUP_DIR and delete backups older than BACKUP_KEEP_DAYS; run
+daily after the purge (docs/deploy.md). Backups stay in Kazakhstan with the database."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,18 +1,5 @@
-"""Delete the inquiries whose retention ends before the next daily run (consent, clause 6).
-
-Run daily by cron:
-
-    15 3 * * *  cd /srv/qarat && .venv/bin/python manage.py purge_expired_inquiries -v 0
-
-No inquiry may exist past its third anniversary (INQUIRY_RETENTION_YEARS, 3 at most):
-each run deletes everything that will reach it within PURGE_MARGIN_HOURS (default a day),
-so a late cron does not break the promise. Inquiries under legal hold, and blocked ones
-(blocking stops destruction until it is lifted), are kept and counted. Each deletion is
-written down in a destruction record (counts, cutoff, basis; no personal data). Prints
-counts only. --dry-run changes nothing. On PostgreSQL a second run started while one is
-going exits at once with a message. If the journal cannot be written the deletion still
-happens, and the command exits non-zero so that cron mails it.
-"""
+"""Delete the inquiries whose retention ends before the next daily run (consent, clause 6),
+keeping and counting held and blocked ones; run daily (docs/deploy.md, the crontab)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone

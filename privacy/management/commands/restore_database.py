@@ -1,16 +1,5 @@
-"""Restore a backup, then make true again what was destroyed, blocked or corrected since.
-
-Stop the site first (and the scheduler). Then:
-
-    python manage.py restore_database /srv/qarat/backups/qarat-20261125-034500.dump --yes
-
-The journal (DESTRUCTION_JOURNAL, kept beside the backups) is replayed: purges by their
-cutoff, erasures by the keyed hash of the number for what was received before them,
-blocks likewise; then the purge runs. Corrections made since the backup are listed for a
-privacy officer to redo. Restoring therefore never brings back personal data that had
-been deleted. Without the journal the restore is refused unless --without-journal says
-the administrator accepts that erasures made since the backup are lost.
-"""
+"""Restore a backup, then replay the journal so that nothing destroyed, blocked or corrected
+since comes back (docs/deploy.md, "Backups and restore"). Refused without the journal."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
