@@ -1,14 +1,6 @@
-"""How long the records about data subjects' rights are kept, and deleting them after.
-
-A closed request proves the answer was given, a destruction record and its journal line
-that the data were destroyed; none holds personal data (keyed hashes, counts), but they are
-not kept for ever either: SUBJECT_REQUESTS_KEEP_YEARS after closing, and
-DESTRUCTION_RECORDS_KEEP_YEARS after the destruction (the policy draft states both).
-
-A request stays while a destruction record that carried it out stays (the record points at
-it). A journal line stays while any kept backup is older than it: restore_database replays
-the lines after the backup it restores, so only lines older than every backup can go.
-"""
+"""How long the records other than inquiries are kept (none holds personal data, none is
+kept for ever): requests, destruction records and journal lines, audit events, incidents.
+A journal line stays while a kept backup is older than it: a restore replays it."""
 
 from dataclasses import dataclass
 
@@ -16,7 +8,7 @@ from django.conf import settings
 
 from privacy.backups import backup_taken_at
 from privacy.journal import journal_prune
-from privacy.models import DestructionRecord, JobRun, SubjectRequest
+from privacy.models import AuditEvent, DestructionRecord, Incident, JobRun, SubjectRequest
 from privacy.retention import records_cutoff
 
 OLD_RECORDS_JOB = "purge_old_records"
@@ -27,6 +19,8 @@ class OldRecords:
     destruction_records: int
     requests: int
     journal_lines: int
+    audit_events: int
+    incidents: int
 
 
 def expired_destruction_records(*, now):
@@ -48,6 +42,17 @@ def expired_requests(*, now):
     )
 
 
+def expired_audit_events(*, now):
+    cutoff = records_cutoff(now=now, years=settings.AUDIT_RECORDS_KEEP_YEARS)
+    return AuditEvent.objects.filter(at__lte=cutoff)
+
+
+def expired_incidents(*, now):
+    """Closed incidents past their retention; open ones are kept."""
+    cutoff = records_cutoff(now=now, years=settings.INCIDENTS_KEEP_YEARS)
+    return Incident.objects.filter(status=Incident.Status.CLOSED, closed_at__lte=cutoff)
+
+
 def journal_cutoff(*, now):
     """Journal lines before this moment may go: past their retention, older than every backup."""
     cutoff = records_cutoff(now=now, years=settings.DESTRUCTION_RECORDS_KEEP_YEARS)
@@ -57,7 +62,7 @@ def journal_cutoff(*, now):
 
 
 def old_records_purge(*, now):
-    """Delete the destruction records, closed requests and journal lines past their retention."""
+    """Delete every record of these kinds past its retention."""
     destruction_records = expired_destruction_records(now=now).delete()[1]
     requests = expired_requests(now=now).delete()[1]
     lines = journal_prune(before=journal_cutoff(now=now))
@@ -66,4 +71,6 @@ def old_records_purge(*, now):
         destruction_records=destruction_records.get(DestructionRecord._meta.label, 0),
         requests=requests.get(SubjectRequest._meta.label, 0),
         journal_lines=lines,
+        audit_events=expired_audit_events(now=now).delete()[0],
+        incidents=expired_incidents(now=now).delete()[0],
     )

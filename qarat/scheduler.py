@@ -36,7 +36,6 @@ def default_jobs():
         Job("purge_old_records", ("-v", "0"), daily_at=datetime.time(3, 20)),
         Job("clearsessions", daily_at=datetime.time(3, 30)),
         Job("purge_login_records", ("-v", "0"), daily_at=datetime.time(3, 35)),
-        Job("purge_audit_and_incidents", ("-v", "0"), daily_at=datetime.time(3, 40)),
         Job("backup_database", ("-v", "0"), daily_at=datetime.time(3, 45)),
         Job("remind_privacy_officers", ("-v", "0"), daily_at=datetime.time(8, 30)),
     ]

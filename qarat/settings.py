@@ -224,9 +224,9 @@ AXES_CLIENT_IP_CALLABLE = "qarat.network.client_ip_address"
 # Days the address and browser of each staff login and failed attempt are kept
 # (purge_login_records deletes older ones daily); never shorter than a lockout.
 STAFF_LOGIN_RECORDS_DAYS = env.int("STAFF_LOGIN_RECORDS_DAYS", default=90)
-# Years a personal-data incident is kept after it is closed (purge_audit_and_incidents, daily).
+# Years a personal-data incident is kept after it is closed (purge_old_records, daily).
 INCIDENTS_KEEP_YEARS = env.int("INCIDENTS_KEEP_YEARS", default=3)
-# Years the audit trail of staff actions on inquiries is kept (purge_audit_and_incidents, daily).
+# Years the audit trail of staff actions on inquiries is kept (purge_old_records, daily).
 AUDIT_RECORDS_KEEP_YEARS = env.int("AUDIT_RECORDS_KEEP_YEARS", default=3)
 AXES_LOCKOUT_CALLABLE = "staff.views.lockout"
 # The lockouts and login records are shown by staff.admin_libraries, in Russian and Kazakh.

@@ -209,16 +209,16 @@ def test_the_daily_job_deletes_events_past_audit_records_keep_years(settings):
         actor="x", kind="list_view", at=now - datetime.timedelta(days=3 * 365 - 2)
     )
     out = io.StringIO()
-    call_command("purge_audit_and_incidents", "--dry-run", stdout=out)
-    assert "would delete 1 audit events" in out.getvalue()
+    call_command("purge_old_records", "--dry-run", stdout=out)
+    assert "1 audit events" in out.getvalue() and "would be deleted" in out.getvalue()
     assert AuditEvent.objects.count() == 2
     settings.AUDIT_RECORDS_KEEP_YEARS = 5
-    call_command("purge_audit_and_incidents", stdout=io.StringIO())
+    call_command("purge_old_records", stdout=io.StringIO())
     assert AuditEvent.objects.count() == 2
     settings.AUDIT_RECORDS_KEEP_YEARS = 3
     out = io.StringIO()
-    call_command("purge_audit_and_incidents", stdout=out)
-    assert "Deleted 1 audit events" in out.getvalue()
+    call_command("purge_old_records", stdout=out)
+    assert "1 audit events" in out.getvalue() and "Deleted" in out.getvalue()
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not AuditEvent.objects.filter(pk=expired.pk).exists()
-    assert not JobRun.is_late("purge_audit_and_incidents")
+    assert not JobRun.is_late("purge_old_records")

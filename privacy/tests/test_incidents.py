@@ -136,12 +136,12 @@ def test_the_daily_job_deletes_incidents_closed_more_than_incidents_keep_years_a
     still_open = incident(long_ago)
     recent = incident(long_ago, status="closed", closed_at=now - datetime.timedelta(days=30))
     settings.INCIDENTS_KEEP_YEARS = 4
-    call_command("purge_audit_and_incidents", stdout=io.StringIO())
+    call_command("purge_old_records", stdout=io.StringIO())
     assert Incident.objects.count() == 3
     settings.INCIDENTS_KEEP_YEARS = 3
     out = io.StringIO()
-    call_command("purge_audit_and_incidents", stdout=out)
+    call_command("purge_old_records", stdout=out)
     assert "1 closed incidents" in out.getvalue()
     assert set(Incident.objects.values_list("pk", flat=True)) == {still_open.pk, recent.pk}
     assert not Incident.objects.filter(pk=expired.pk).exists()
-    assert JobRun.objects.filter(name="purge_audit_and_incidents").exists()
+    assert JobRun.objects.filter(name="purge_old_records").exists()

@@ -98,7 +98,7 @@ def test_dry_run_counts_and_changes_nothing():
     destroyed(years_ago(3) - DAY)
     closed_request(years_ago(3) - DAY)
     output = purge("--dry-run")
-    assert "1 destruction records and 1 closed requests would be deleted" in output
+    assert "1 destruction records, 1 closed requests, 0 audit events" in output
     assert DestructionRecord.objects.count() == 1 and SubjectRequest.objects.count() == 1
     assert len(journal_entries()) == 1
 

@@ -48,7 +48,6 @@ def test_a_scheduler_started_late_catches_up_at_once():
         "purge_old_records",
         "clearsessions",
         "purge_login_records",
-        "purge_audit_and_incidents",
         "backup_database",
         "remind_privacy_officers",
     }
@@ -80,7 +79,6 @@ def test_one_pass_runs_the_due_jobs_and_survives_a_failing_one(monkeypatch, capl
         "purge_old_records",
         "clearsessions",
         "purge_login_records",
-        "purge_audit_and_incidents",
         "backup_database",
         "remind_privacy_officers",
     ]

@@ -1,14 +1,13 @@
-"""Delete the destruction records, closed data-subject requests and journal lines past their
-retention (DESTRUCTION_RECORDS_KEEP_YEARS, SUBJECT_REQUESTS_KEEP_YEARS; privacy/old_records.py).
-
-Run daily (README, "Periodic jobs"). Prints counts only; --dry-run changes nothing.
-"""
+"""Delete the records other than inquiries past their retention (privacy/old_records.py);
+run daily (README, "Periodic jobs"). Prints counts only; --dry-run changes nothing."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from privacy.old_records import (
+    expired_audit_events,
     expired_destruction_records,
+    expired_incidents,
     expired_requests,
     journal_cutoff,
     old_records_purge,
@@ -16,7 +15,10 @@ from privacy.old_records import (
 
 
 class Command(BaseCommand):
-    help = "Delete destruction records, closed requests and journal lines past their retention."
+    help = (
+        "Delete destruction records, closed requests, journal lines, audit events and closed "
+        "incidents past their retention."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -29,7 +31,9 @@ class Command(BaseCommand):
             if verbosity >= 1:
                 self.stdout.write(
                     f"Dry run: {expired_destruction_records(now=now).count()} destruction "
-                    f"records and {expired_requests(now=now).count()} closed requests would be "
+                    f"records, {expired_requests(now=now).count()} closed requests, "
+                    f"{expired_audit_events(now=now).count()} audit events and "
+                    f"{expired_incidents(now=now).count()} closed incidents would be "
                     "deleted, and the journal's lines before "
                     f"{timezone.localtime(journal_cutoff(now=now)):%Y-%m-%d %H:%M}. "
                     "Nothing was changed."
@@ -39,5 +43,6 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(
                 f"Deleted {purged.destruction_records} destruction records, {purged.requests} "
-                f"closed requests and {purged.journal_lines} journal lines past their retention."
+                f"closed requests, {purged.journal_lines} journal lines, {purged.audit_events} "
+                f"audit events and {purged.incidents} closed incidents past their retention."
             )
