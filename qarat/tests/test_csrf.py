@@ -39,7 +39,7 @@ def test_every_character_is_drawn_about_as_often():
 
 @pytest.mark.django_db
 def test_the_page_token_passes_djangos_csrf_check_and_a_forged_one_does_not():
-    from inquiries.tests.helpers import form_data
+    from testkit.inquiries import form_data
 
     visitor = Client(enforce_csrf_checks=True)
     page = visitor.get("/en/").content.decode()

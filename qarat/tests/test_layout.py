@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-TEST_MODULE_IMPORT = re.compile(r"^\s*(?:from|import)\s+[\w.]*\btest_\w+", re.M)
+TEST_MODULE_IMPORT = re.compile(r"^\s*(?:from|import)\s+(?:[\w.]*\btest_\w+|[\w.]*\.tests\b)", re.M)
 
 
 def project_files(pattern="*/**/*.py"):
