@@ -20,7 +20,13 @@ import uuid
 
 import pytest
 
-from testkit.browser import OWN_PASSWORD, PASSWORD, choose_own_password, current_code
+from testkit.browser import (
+    OWN_PASSWORD,
+    PASSWORD,
+    choose_own_password,
+    current_code,
+    make_backup_codes,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -166,6 +172,9 @@ def test_no_staff_page_scrolls_sideways_or_cuts_off_a_column(browser, site, seed
     secret = page.inner_text(".secret")
     page.fill("input[name=token]", current_code(secret))
     page.click("form button[type=submit], form input[type=submit]")
+    page.wait_for_url(re.compile(r"/second-factor/backup-codes/"))
+    found += problems_of(page, "backup codes")
+    make_backup_codes(page)
     page.wait_for_url(re.compile(r"/admin/$"))
 
     script = f"USERNAME = {username!r}\n" + PAGES
