@@ -11,8 +11,19 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Each worker imports the site after the fork, so its database connection is its own.
-preload_app = False
+# The master imports the site and loads what the first requests need (qarat/preload.py)
+# once, before it forks: a worker, new or recycled, then serves in milliseconds. Nothing
+# loaded there opens a connection; each worker opens its own database and Redis
+# connections at its first query, after the fork.
+preload_app = True
+
+
+def when_ready(server):
+    from qarat.preload import load_before_fork
+
+    load_before_fork()
+
+
 # Recycle workers now and then, at staggered moments, so slow leaks never pile up.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))

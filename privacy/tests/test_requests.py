@@ -701,6 +701,8 @@ def test_no_url_log_entry_message_log_line_or_session_holds_the_number(
         responses.append(response)
         return response
 
+    # An hour ago in Almaty time: a fixed "09:00 today" is in the future just after midnight.
+    received = timezone.localtime() - datetime.timedelta(hours=1)
     for typed in (CANARY_PHONE_TYPED, CANARY_PHONE):
         post(privacy_officer, f"{REGISTER}add/", {"kind": "information", "phone": "bad"})
         for kind in ("information", "correction", "blocking", "deletion", "withdrawal"):
@@ -709,8 +711,8 @@ def test_no_url_log_entry_message_log_line_or_session_holds_the_number(
                 f"{REGISTER}add/",
                 {
                     "kind": kind,
-                    "received_at_0": timezone.localdate().isoformat(),
-                    "received_at_1": "09:00:00",
+                    "received_at_0": received.date().isoformat(),
+                    "received_at_1": received.strftime("%H:%M:%S"),
                     "phone": typed,
                 },
             )

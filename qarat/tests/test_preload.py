@@ -1,0 +1,105 @@
+"""gunicorn's master loads the site once before it forks (qarat/preload.py), and holds no
+database or Redis connection a worker could inherit."""
+
+import os
+import re
+import runpy
+import urllib.parse
+from pathlib import Path
+
+from qarat.live_server import Gunicorn, manage, own_database, site_environment
+from testkit.site import Browserless, run_django
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# Port 9 (discard) answers nothing here: any attempt to connect there fails at once.
+NOWHERE_DATABASE = "postgres://nobody@127.0.0.1:9/none"
+NOWHERE_REDIS = "redis://127.0.0.1:9/0"
+
+
+def test_gunicorn_preloads_the_site_and_loads_it_in_the_master():
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    assert "load_before_fork()" in (BASE_DIR / "gunicorn.conf.py").read_text()
+
+
+def test_loading_before_the_fork_connects_to_nothing_and_loads_what_requests_need():
+    code = (
+        "import sys; from qarat.preload import load_before_fork; load_before_fork(); "
+        "from django.urls import get_resolver; "
+        "print('redis' in sys.modules, 'django_redis.client.default' in sys.modules, "
+        "'inquiries.views' in sys.modules, 'staff.admin_site' in sys.modules)"
+    )
+    result = run_django(
+        code,
+        SECRET_KEY="preload-test",
+        ALLOWED_HOSTS="localhost",
+        DATABASE_URL=NOWHERE_DATABASE,
+        CACHE_URL=NOWHERE_REDIS,
+    )
+    # A database or Redis connection attempt would have failed with a traceback.
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def _socket_inodes(pid):
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue
+        if match := re.fullmatch(r"socket:\[(\d+)\]", target):
+            inodes.add(match.group(1))
+    return inodes
+
+
+def _connected_ports(pid):
+    """Remote TCP ports of the process's connected sockets."""
+    inodes = _socket_inodes(pid)
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            remote, state, inode = fields[2], fields[3], fields[9]
+            if inode in inodes and state == "01":  # ESTABLISHED
+                ports.add(int(remote.rsplit(":", 1)[1], 16))
+    return ports
+
+
+def _open_files(pid):
+    files = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            files.add(os.readlink(fd))
+        except FileNotFoundError:
+            continue
+    return files
+
+
+def test_the_master_holds_no_database_connection_after_its_workers_served(tmp_path):
+    with own_database(tmp_path) as database_url:
+        env = site_environment(tmp_path, database_url)
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        server = Gunicorn(env, workers=2)
+        try:
+            browser = Browserless(server.url)
+            for _ in range(6):
+                assert browser.get("/")[0] == 200
+            status, _url, _page = browser.send_form("Preload Canary")
+            assert status == 200
+            master, workers = server.process.pid, server.workers()
+            assert len(workers) == 2
+            if database_url.startswith("sqlite"):
+                # SQLite connections close after each request: the file open in the master
+                # is what a preload mistake would leave.
+                assert database_url.removeprefix("sqlite:///") not in _open_files(master)
+            else:
+                port = urllib.parse.urlsplit(database_url).port or 5432
+                assert port not in _connected_ports(master)
+                # A worker keeps its own (DATABASE_CONN_MAX_AGE): the check can see one.
+                assert any(port in _connected_ports(pid) for pid in workers)
+        finally:
+            server.stop()
