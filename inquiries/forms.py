@@ -135,16 +135,6 @@ class InquiryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.accepted_version = None
-        for field in self.fields.values():
-            # Our own control-character check gives one clear message for NUL too.
-            field.validators = [
-                v
-                for v in field.validators
-                if not isinstance(v, validators.ProhibitNullCharactersValidator)
-            ]
-        for name in ("name", "phone", "message"):
-            # Metrica's Webvisor never records keystrokes in a field with this class.
-            self.fields[name].widget.attrs["class"] = "ym-disable-keys"
         if not self.is_bound:
             self.initial.setdefault("token", str(uuid.uuid4()))
             self.initial.setdefault("started", form_started(self.initial["token"]))
@@ -230,6 +220,17 @@ class InquiryForm(forms.Form):
     @property
     def consent_ticked(self):
         return bool(self.is_bound and self["consent"].value() and "consent" not in self.errors)
+
+
+# Set once on the class (each form copies its fields from there), not on every form.
+for _field in InquiryForm.base_fields.values():
+    # Our own control-character check gives one clear message for NUL too.
+    _field.validators = [
+        v for v in _field.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
+    ]
+for _name in ("name", "phone", "message"):
+    # Metrica's Webvisor never records keystrokes in a field with this class.
+    InquiryForm.base_fields[_name].widget.attrs["class"] = "ym-disable-keys"
 
 
 class InquiryAdminForm(forms.ModelForm):

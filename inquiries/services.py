@@ -1,3 +1,4 @@
+import functools
 from functools import partial
 
 from django.db import connection, transaction
@@ -6,6 +7,7 @@ from inquiries.models import Inquiry, new_reference
 from inquiries.notifications import notification_dispatch
 
 
+@functools.cache
 def _insert_statement():
     """INSERT of one inquiry that skips a conflicting row and returns the stored reference.
 
