@@ -55,13 +55,15 @@ def _urlencoded_is_bad(raw):
 
 
 def _has_bad_text(params, *, skip=frozenset(), replaced=False):
-    """NUL in any name or value (U+FFFD too when Django decoded invalid UTF-8 into it)."""
-    bad = ("\x00", "\ufffd") if replaced else ("\x00",)
-    return any(
-        any(c in key for c in bad)
-        or (key not in skip and any(c in str(value) for value in values for c in bad))
-        for key, values in params.lists()
-    )
+    """NUL in any name, or in a value of a field not in `skip`; with `replaced`, U+FFFD
+    anywhere (what Django decodes invalid UTF-8 into: nobody types that character)."""
+    for key, values in params.lists():
+        if "\x00" in key or (replaced and "\ufffd" in key):
+            return True
+        for value in map(str, values):
+            if (replaced and "\ufffd" in value) or (key not in skip and "\x00" in value):
+                return True
+    return False
 
 
 def _headers(meta):
@@ -94,13 +96,16 @@ class RejectMalformedRequests:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST":
             return None
-        multipart = request.content_type == "multipart/form-data"
-        if request.content_type == _FORM_URLENCODED and _urlencoded_is_bad(request.body):
+        # Django decodes a form's invalid UTF-8 into U+FFFD (caught below) but keeps a broken
+        # %-escape as typed: that one is looked for in the body itself.
+        if request.content_type == _FORM_URLENCODED and _BAD_PERCENT_ESCAPE.search(
+            request.body.decode("latin-1")
+        ):
             return self.bad_request()
         skip = getattr(view_func, "nul_checked_by_view", frozenset())
         # Uploaded files' names need no check: Django drops their unprintable characters,
         # and a part whose headers are not UTF-8.
-        if _has_bad_text(request.POST, skip=skip, replaced=multipart):
+        if _has_bad_text(request.POST, skip=skip, replaced=True):
             return self.bad_request()
         return None
 
