@@ -143,6 +143,7 @@ ROLES = {"operator": [], "privacy officer": ["--privacy-officer"]}
 def seeded(site):
     site.manage("shell", "-c", SEED)
     site.manage("purge_expired_inquiries")
+    site.manage("purge_old_records")  # and of the other retention job
 
 
 def problems_of(page, where):

@@ -100,6 +100,7 @@ for day in range(30):
 def busy_month(site):
     site.manage("shell", "-c", SEED_MONTH)
     site.manage("purge_expired_inquiries")
+    site.manage("purge_old_records")  # and of the other retention job
 
 
 @pytest.fixture(scope="module")

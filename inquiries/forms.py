@@ -226,7 +226,9 @@ class InquiryForm(forms.Form):
 for _field in InquiryForm.base_fields.values():
     # Our own control-character check gives one clear message for NUL too.
     _field.validators = [
-        v for v in _field.validators if not isinstance(v, validators.ProhibitNullCharactersValidator)
+        validator
+        for validator in _field.validators
+        if not isinstance(validator, validators.ProhibitNullCharactersValidator)
     ]
 for _name in ("name", "phone", "message"):
     # Metrica's Webvisor never records keystrokes in a field with this class.

@@ -170,6 +170,7 @@ def request_due_on(*, kind, received_at):
 # What staff read for each job's name (the command's, or the journal's).
 JOB_LABELS = {
     "purge_expired_inquiries": _("retention purge (purge_expired_inquiries)"),
+    "purge_old_records": _("deletion of old records (purge_old_records)"),
     "destruction_journal": _("writing the destruction journal"),
     "privacy_reminder": _("morning reminder to privacy officers"),
 }

@@ -183,3 +183,20 @@ def test_a_line_written_during_the_rewrite_lands_in_the_new_journal():
     journal.close()
     writer.join(timeout=5)
     assert [json.loads(line) for line in path.read_text().splitlines()] == [entry]
+
+
+def test_privacy_officers_are_warned_until_old_records_are_deleted_and_when_that_stops(
+    privacy_officer, operator
+):
+    page = privacy_officer.get("/admin/").content.decode()
+    assert "old-records-warning" in page and "ещё ни разу не запускалось" in page
+    # Operators cannot fix cron: no banner on their pages.
+    assert "old-records-warning" not in operator.get("/admin/").content.decode()
+    purge()
+    assert "old-records-warning" not in privacy_officer.get("/admin/").content.decode()
+    JobRun.objects.filter(name=OLD_RECORDS_JOB).update(last_success_at=timezone.now() - 2 * DAY)
+    page = privacy_officer.get("/admin/inquiries/inquiry/").content.decode()
+    assert "old-records-warning" in page
+    assert "не выполнялось успешно более двух суток" in page
+    label = "удаление старых записей (purge_old_records)"
+    assert str(JobRun.objects.get(name=OLD_RECORDS_JOB)) == label

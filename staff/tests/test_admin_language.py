@@ -38,7 +38,7 @@ ALLOWED_PATTERNS = [
     r"\b[0-9a-f]{64}\b",
     CANARY_MESSAGE,
     r"\b[0-9a-f]{8}-[0-9a-f-]{27}\b",
-    r"purge_expired_inquiries|DESTRUCTION_JOURNAL",
+    r"purge_expired_inquiries|purge_old_records|DESTRUCTION_JOURNAL",
     r"<unknown>",  # django-axes' record of a browser that sent no User-Agent
 ]
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")
