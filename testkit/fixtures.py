@@ -21,6 +21,13 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Staff accounts are made and logged in all over the tests; the production hasher is slow
+    # on purpose (the browser tests' servers keep it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The published consent versions and public texts are cached (in the shared cache and
     # in each process for a moment); a test that publishes or edits must not leak.
