@@ -29,12 +29,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Lint, migrations in step with the models, then the whole suite
+# Lint, migrations in step with the models, then the whole suite on two workers (pytest-xdist)
 # (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: lint
 	DEBUG=false SECRET_KEY=makemigrations-check PHONE_HASH_KEY=makemigrations-check ALLOWED_HOSTS=localhost \
 		$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # Compile requirements*.txt (every package pinned, with hashes) from requirements*.in, keeping
 # today's versions unless the .in files ask otherwise; UPGRADE=1 takes the newest allowed.

@@ -21,6 +21,13 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Staff accounts are made and logged in all over the tests; the production hasher is slow
+    # on purpose (the browser tests' servers keep it).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The published consent versions and public texts are cached (in the shared cache and
     # in each process for a moment); a test that publishes or edits must not leak.
@@ -106,14 +113,21 @@ def privacy_officer(staff_client):
     return staff_client("Privacy officers")
 
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+def _redis_url():
+    """Redis database 14, flushed by the tests: one each under pytest-xdist, counting down
+    from 14 by worker (gw0 14, gw1 12, gw2 11...) past 13, the benchmark's (README)."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    number = 14 if worker == 0 else 13 - worker
+    assert number >= 1, "more pytest-xdist workers than Redis databases for them"
+    return f"redis://127.0.0.1:6379/{number}"
 
 
 @pytest.fixture
 def shared_redis():
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
+    url = _redis_url()
+    client = redis.Redis.from_url(url)
     try:
         client.ping()
     except redis.exceptions.ConnectionError:
@@ -122,7 +136,7 @@ def shared_redis():
             pytest.fail(message)
         pytest.skip(message)
     client.flushdb()
-    yield REDIS_URL
+    yield url
     client.flushdb()
 
 

@@ -37,7 +37,6 @@ def test_test_helpers_live_in_the_test_kit_only():
         rel
         for rel, _path in project_files()
         if rel.endswith("/helpers.py") or (rel.endswith("/conftest.py") and "/tests/" in rel)
-        if not rel.startswith("staff/tests/")  # its conftest only speeds up the password hasher
     ]
     assert scattered == []
 
