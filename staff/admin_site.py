@@ -4,9 +4,12 @@ import logging
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpResponseBadRequest
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -70,6 +73,16 @@ class StrictListsMixin(WordedAdminMixin):
 
     def get_changelist(self, request, **kwargs):
         return strict_changelist(super().get_changelist(request, **kwargs))
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same HTML (a test compares), without rendering the
+        widget's three templates on each row: a fifth of a 50-row list's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 class StaffModelAdmin(StrictListsMixin, admin.ModelAdmin):

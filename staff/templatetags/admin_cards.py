@@ -19,15 +19,21 @@ def _label(header):
 
 
 @register.filter
-def labelled_cells(result, headers):
-    """The row's rendered cells, each with data-label="<its column's header>"."""
+def cell_labels(headers):
+    """Each column's ` data-label="<header>"` (escaped), or "" for the checkbox column: made
+    once per list, not once per row."""
+    return [format_html(' data-label="{}"', label) if (label := _label(h)) else "" for h in headers]
+
+
+@register.filter
+def labelled_cells(result, labels):
+    """The row's rendered cells, each with its column's label (`cell_labels`)."""
     cells = []
-    for cell, header in zip(result, headers, strict=False):
-        label = _label(header)
-        attribute = format_html(' data-label="{}"', label) if label else ""
-        tag = CELL_START.match(str(cell))
+    for cell, attribute in zip(result, labels, strict=False):
+        cell = str(cell)
+        tag = CELL_START.match(cell)
         if tag:
-            cell = f"<{tag.group(1)}{attribute}{str(cell)[tag.end() :]}"
-        # The cell is the admin's own escaped HTML; the label is escaped above.
+            cell = f"<{tag.group(1)}{attribute}{cell[tag.end() :]}"
+        # The cell is the admin's own escaped HTML; the label is escaped by cell_labels.
         cells.append(mark_safe(cell))  # noqa: S308
     return cells
