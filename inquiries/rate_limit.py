@@ -4,15 +4,19 @@ a keyed hash of the client's address (an IPv6 client is its /64)."""
 
 import functools
 import ipaddress
+import logging
 import re
 import time
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from qarat.network import client_ip_address
+
+logger = logging.getLogger(__name__)
 
 RATE = re.compile(r"^(?P<count>\d+)/(?P<multiple>\d*)(?P<unit>[smhd])$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -72,11 +76,8 @@ def _count(key, period):
 
 @dataclass
 class Slot:
-    key: str | None  # None: refused, nothing reserved
-
-    @property
-    def granted(self):
-        return self.key is not None
+    granted: bool
+    key: str | None = None  # what release() gives back; None: nothing was counted
 
     def release(self):
         """Give the slot back: the submission it was reserved for was not stored."""
@@ -86,12 +87,18 @@ class Slot:
 
 
 def submission_slot_reserve(request, *, now=None):
-    """Reserve one of the client's submissions in the current period, or refuse (Slot.key None)."""
+    """Reserve one of the client's submissions in the current period, or refuse one."""
     limit, period = rate_parse(settings.INQUIRY_RATE_LIMIT)
     window = int(now or time.time()) // period
     key = f"inquiries:rate:{client_key(request)}:{period}:{window}"
-    count = _count(key, period)
+    try:
+        count = _count(key, period)
+    except redis.RedisError as error:
+        # Redis is down or not answering: an inquiry matters more than the limit, which
+        # the honeypot and the signed start time back up meanwhile; /healthz says 503.
+        logger.error("Submission not counted: cache unavailable (%s).", type(error).__name__)
+        return Slot(granted=True)
     if count > limit:
         cache.decr(key)
-        return Slot(key=None)
-    return Slot(key=key)
+        return Slot(granted=False)
+    return Slot(granted=True, key=key)

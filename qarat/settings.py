@@ -110,6 +110,15 @@ if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
     # django-redis: one client per server and an atomic incr/decr (the rate limit).
     # django-environ picks it for redis:// only when it is importable; say so here.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    # A Redis outage must not take the site down with it: a read misses (the pages read the
+    # database), a write is skipped, each is logged, and /healthz answers 503. A Redis that
+    # does not answer costs a request at most a second per operation, not the OS's minutes.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True,
+        SOCKET_CONNECT_TIMEOUT=1,
+        SOCKET_TIMEOUT=1,
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # EMAIL_URL sets EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, ... in one value.
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

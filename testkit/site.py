@@ -25,6 +25,14 @@ def metrika_tag(page):
     return match and match.group(0)
 
 
+def public_paths():
+    """Every page a visitor can open (in each language), and the root files."""
+    for prefix in ("", "/kk", "/en"):
+        yield from (f"{prefix}/", f"{prefix}/consent/", f"{prefix}/consent/1/")
+        yield from (f"{prefix}/privacy/", f"{prefix}/analytics/", f"{prefix}/consent/1/ru.txt")
+    yield from ("/healthz", "/robots.txt", "/sitemap.xml", "/favicon.ico")
+
+
 def run_django(code, **env_overrides):
     """Start a fresh Python with only the given environment, as a server start would."""
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
@@ -54,9 +62,9 @@ class Browserless:
         request = urllib.request.Request(url, data=data, headers=self.headers)
         try:
             with self.opener.open(request, timeout=15) as response:
-                return response.status, response.geturl(), response.read().decode()
+                return response.status, response.geturl(), response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
-            return error.code, error.url, error.read().decode()
+            return error.code, error.url, error.read().decode(errors="replace")
 
     def get(self, path):
         status, _url, page = self._open(self.url + path)
@@ -79,7 +87,7 @@ class Browserless:
 
 
 class Relay:
-    """A TCP relay to PostgreSQL that can be cut (stopping the database) and restored."""
+    """A TCP relay to PostgreSQL or Redis that can be cut (stopping the server) and restored."""
 
     def __init__(self, target):
         self.target = target

@@ -29,6 +29,7 @@ from testkit.inquiries import (
     form_data,
     make_inquiry,
 )
+from testkit.site import public_paths
 
 HOSTILE = [
     "\x00",
@@ -76,13 +77,6 @@ RAW_QUERIES = [
     "q=%zz",
     "&&==",
 ]
-
-
-def public_paths():
-    for prefix in ("", "/kk", "/en"):
-        yield from (f"{prefix}/", f"{prefix}/consent/", f"{prefix}/consent/1/")
-        yield from (f"{prefix}/privacy/", f"{prefix}/analytics/", f"{prefix}/consent/1/ru.txt")
-    yield from ("/healthz", "/robots.txt", "/sitemap.xml", "/favicon.ico")
 
 
 class Tally:
