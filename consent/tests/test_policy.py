@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import io
+import json
 import re
 
 import pytest
@@ -22,6 +23,7 @@ from consent.policy_draft import PLACEHOLDER, policy_draft_texts
 from inquiries.models import Inquiry
 from testkit.consent import complete_placeholders, make_draft, make_policy_draft
 from testkit.inquiries import form_data, make_inquiry
+from testkit.site import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -531,3 +533,53 @@ def test_sitemap_lists_the_policy_in_each_language(client):
     sitemap = client.get("/sitemap.xml").content.decode()
     for prefix in ("", "/kk", "/en"):
         assert f"<loc>http://testserver{prefix}/privacy/</loc>" in sitemap
+
+
+def test_the_draft_reads_true_for_a_deployment_configured_as_env_example_says(tmp_path):
+    # A fresh Python with exactly the example's settings (paths and servers aside): every
+    # figure the draft states is the example's, and it asks only for what the example leaves
+    # empty.
+    example = dict(
+        re.findall(r"^([A-Z_]+)=(.*)$", (settings.BASE_DIR / ".env.example").read_text(), re.M)
+    )
+    example.update(
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        CACHE_URL="locmemcache://",
+        STATIC_ROOT=str(tmp_path / "static"),
+        BACKUP_DIR=str(tmp_path / "backups"),
+    )
+    code = "import json; from consent.policy_draft import policy_draft_texts; "
+    code += "print(json.dumps(policy_draft_texts()))"
+    result = run_django(code, **example)
+    assert result.returncode == 0, result.stderr[-2000:]
+    en = json.loads(result.stdout)["en"]
+    blank = {name for name, value in example.items() if value == ""}
+    assert {"PRIVACY_OFFICER_NAME", "SERVER_LOG_KEEP_DAYS"} <= blank
+    assert PLACEHOLDER.findall(en) == [
+        "[TO BE COMPLETED: full name of the person responsible]",
+        "[TO BE COMPLETED: position of the person responsible]",
+        "[TO BE COMPLETED: days the server keeps its request log]",
+        "[TO BE COMPLETED: address, phone and website of the authorised body]",
+    ]
+    retention = en.split("6. Storage Periods")[1].split("7. Access")[0]
+    years = example["INQUIRY_RETENTION_YEARS"]
+    for phrase in (
+        f"no longer than {years} years from the date of the inquiry",
+        f"kept for no more than {example['BACKUP_KEEP_DAYS']} days",
+        f"kept for {example['SUBJECT_REQUESTS_KEEP_YEARS']} years after the request is closed",
+        f"they are kept for {example['DESTRUCTION_RECORDS_KEEP_YEARS']} years after the deletion",
+        f"incidents contain no personal data and are kept for {example['INCIDENTS_KEEP_YEARS']}",
+        f"kept for no more than {example['AUDIT_RECORDS_KEEP_YEARS']} years",
+        f"kept for {example['STAFF_LOGIN_RECORDS_DAYS']} days",
+    ):
+        assert phrase in retention, phrase
+    recipients = en.split("7. Access")[1]
+    assert (
+        f"located in Kazakhstan, rented from the hosting provider {example['HOSTING_PROVIDER']}"
+        in recipients
+    )
+    assert (
+        f"stored by the mail service {example['MAIL_PROVIDER']} in Russia: writing to "
+        f"{example['OPERATOR_PRIVACY_EMAIL']}" in recipients
+    )
+    assert "No other data cross the border" not in en

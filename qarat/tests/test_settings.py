@@ -97,6 +97,9 @@ def test_env_example_documents_every_variable_the_settings_read():
     assert read - documented == set()
     # Each variable has a comment line right above it (or above its group).
     assert not (documented - read), f"documented but never read: {documented - read}"
+    # Each once: with two lines, the last wins and the first one's comment misleads.
+    names = re.findall(r"^(?:# )?([A-Z_]+)=", example, re.M)
+    assert sorted({name for name in names if names.count(name) > 1}) == []
 
 
 def test_readme_documents_every_variable():
