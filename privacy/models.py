@@ -171,6 +171,8 @@ def request_due_on(*, kind, received_at):
 JOB_LABELS = {
     "purge_expired_inquiries": _("retention purge (purge_expired_inquiries)"),
     "purge_old_records": _("deletion of old records (purge_old_records)"),
+    "purge_login_records": _("deletion of staff login records (purge_login_records)"),
+    "backup_database": _("database backup (backup_database)"),
     "destruction_journal": _("writing the destruction journal"),
     "privacy_reminder": _("morning reminder to privacy officers"),
 }

@@ -110,13 +110,10 @@ if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
     # django-redis: one client per server and an atomic incr/decr (the rate limit).
     # django-environ picks it for redis:// only when it is importable; say so here.
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
-    # A Redis outage must not take the site down with it: a read misses (the pages read the
-    # database), a write is skipped, each is logged, and /healthz answers 503. A Redis that
-    # does not answer costs a request at most a second per operation, not the OS's minutes.
+    # A Redis outage must not take the site down: a failed operation misses (pages read the
+    # database) and is logged, /healthz answers 503; at most a second per operation.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        IGNORE_EXCEPTIONS=True,
-        SOCKET_CONNECT_TIMEOUT=1,
-        SOCKET_TIMEOUT=1,
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
     )
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
@@ -196,20 +193,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
-}
+_NO_FEATURES = "accelerometer camera display-capture geolocation gyroscope magnetometer"
+PERMISSIONS_POLICY = {feature: [] for feature in (_NO_FEATURES + " microphone payment usb").split()}
 
 # Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after the

@@ -1,11 +1,10 @@
 from django import template
 
 from privacy.blocking import blocked_past_retention_count
+from privacy.job_warnings import WATCHED_JOBS
 from privacy.journal import JOURNAL_JOB
 from privacy.models import Incident, JobRun
-from privacy.old_records import OLD_RECORDS_JOB
 from privacy.reminders import register_links, request_figures
-from privacy.services import PURGE_JOB
 
 register = template.Library()
 
@@ -21,21 +20,19 @@ def can_act_on_jobs(user):
 
 @register.inclusion_tag("admin/privacy/job_warning.html", takes_context=True)
 def purge_warning(context):
-    """Warn those who can act when either daily retention job (the inquiries' purge, the
-    other records' purge) has not succeeded for two days (cron has stopped) or never ran,
-    and when the journal's last write failed (a restore would undo what it missed).
-    Operators cannot fix any of it, so they are not shown it."""
+    """Warn those who can act when a daily job that keeps a retention promise (WATCHED_JOBS)
+    has not succeeded for two days (cron has stopped) or never ran, and when the journal's
+    last write failed (a restore would undo what it missed). Operators cannot fix any of it,
+    so they are not shown it."""
     if not can_act_on_jobs(context["request"].user):
         return {}
-    never_ran = JobRun.last_success(PURGE_JOB) is None
-    old_records_never_ran = JobRun.last_success(OLD_RECORDS_JOB) is None
-    return {
-        "never_ran": never_ran,
-        "late": not never_ran and JobRun.is_late(PURGE_JOB),
-        "old_records_never_ran": old_records_never_ran,
-        "old_records_late": not old_records_never_ran and JobRun.is_late(OLD_RECORDS_JOB),
-        "journal_failing": JobRun.is_failing(JOURNAL_JOB),
-    }
+    warnings = []
+    for job in WATCHED_JOBS:
+        if JobRun.last_success(job.name) is None:
+            warnings.append((job.css_class, job.never_ran))
+        elif JobRun.is_late(job.name):
+            warnings.append((job.css_class, job.late))
+    return {"warnings": warnings, "journal_failing": JobRun.is_failing(JOURNAL_JOB)}
 
 
 @register.inclusion_tag("admin/privacy/tile.html", takes_context=True)

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from inquiries.models import Inquiry
+from privacy.job_warnings import WATCHED_JOBS
 from privacy.models import JobRun
 from testkit.consent import make_draft
 from testkit.inquiries import CANARY_MESSAGE, make_inquiry
@@ -38,7 +39,7 @@ ALLOWED_PATTERNS = [
     r"\b[0-9a-f]{64}\b",
     CANARY_MESSAGE,
     r"\b[0-9a-f]{8}-[0-9a-f-]{27}\b",
-    r"purge_expired_inquiries|purge_old_records|DESTRUCTION_JOURNAL",
+    "|".join(job.name for job in WATCHED_JOBS) + "|DESTRUCTION_JOURNAL",  # commands, a setting
     r"<unknown>",  # django-axes' record of a browser that sent no User-Agent
 ]
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\b[A-Za-z]\b")

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from privacy.models import JobRun
 from staff.retention import expired_login_records, login_records_purge
+
+LOGIN_RECORDS_JOB = "purge_login_records"
 
 
 class Command(BaseCommand):
@@ -27,6 +30,8 @@ class Command(BaseCommand):
             counts = {model: qs.count() for model, qs in expired_login_records(now=now).items()}
         else:
             counts = login_records_purge(now=now)
+            # Privacy officers are warned when this stops (privacy.job_warnings).
+            JobRun.record_success(LOGIN_RECORDS_JOB, now=now)
         if verbosity >= 1:
             figures = ", ".join(f"{count} {model.__name__}" for model, count in counts.items())
             verb = "Dry run: would delete" if dry_run else "Deleted"
