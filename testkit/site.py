@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from qarat.live_server import free_port
+from qarat.live_server import free_port, manage
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 METRIKA_TAG = re.compile(r'<script src="[^"]*/js/metrika\.js"[^>]*>')
@@ -31,6 +31,13 @@ def public_paths():
         yield from (f"{prefix}/", f"{prefix}/consent/", f"{prefix}/consent/1/")
         yield from (f"{prefix}/privacy/", f"{prefix}/analytics/", f"{prefix}/consent/1/ru.txt")
     yield from ("/healthz", "/robots.txt", "/sitemap.xml", "/favicon.ico")
+
+
+def stored_count(env, name):
+    """How many inquiries named `name` the site of `env` has stored, asked in a fresh Python."""
+    code = "from inquiries.models import Inquiry; "
+    code += f"print(Inquiry.objects.filter(name={name!r}).count())"
+    return int(manage(env, "shell", "--no-imports", "-c", code).split()[-1])
 
 
 def run_django(code, **env_overrides):

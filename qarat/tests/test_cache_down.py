@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 
 from qarat.live_server import Gunicorn, manage, own_database, site_environment
-from testkit.site import Browserless, Relay, public_paths
+from testkit.site import Browserless, Relay, public_paths, stored_count
 
 NAME = "Redis Down Canary"
 
@@ -34,11 +34,7 @@ def site_with_stoppable_redis(tmp_path, shared_redis):
         manage(env, "collectstatic", "--noinput")
 
         def count_stored():
-            code = (
-                "from inquiries.models import Inquiry;"
-                f"print(Inquiry.objects.filter(name='{NAME}').count())"
-            )
-            return int(manage(env, "shell", "--no-imports", "-c", code).split()[-1])
+            return stored_count(env, NAME)
 
         with log.open("w") as output:
             server = Gunicorn(env, workers=2, output=output)

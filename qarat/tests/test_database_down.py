@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qarat.live_server import gunicorn, manage, own_database, site_environment
-from testkit.site import Browserless, Relay
+from testkit.site import Browserless, Relay, stored_count
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NAME = "Database Down Canary"
@@ -47,11 +47,7 @@ def server_with_stoppable_database(tmp_path):
         manage(env, "collectstatic", "--noinput")
 
         def count_stored():
-            code = (
-                "from inquiries.models import Inquiry;"
-                f"print(Inquiry.objects.filter(name='{NAME}').count())"
-            )
-            return manage(env, "shell", "--no-imports", "-c", code).split()[-1]
+            return stored_count(env, NAME)
 
         def idle_connections():
             """Connections to the site's database other than this query's own: PostgreSQL only."""
@@ -92,7 +88,7 @@ def test_a_stopped_database_gives_503_with_input_kept_and_loses_nothing(
     assert site.get("/healthz")[0] == 200
     status, url, _page = site.send_form(NAME)
     assert status == 200 and "/thanks/Q-" in url
-    assert count_stored() == "2"  # the refused one was not stored, nothing twice
+    assert count_stored() == 2  # the refused one was not stored, nothing twice
 
 
 def test_a_restarted_database_costs_the_next_visitor_nothing(server_with_stoppable_database):
@@ -110,4 +106,4 @@ def test_a_restarted_database_costs_the_next_visitor_nothing(server_with_stoppab
     status, url, page = site.send_form(NAME)
     assert status == 200 and "/thanks/Q-" in url, page
     assert site.get("/healthz")[0] == 200
-    assert count_stored() == "3"
+    assert count_stored() == 3
