@@ -69,7 +69,7 @@ clean:
 	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache staticfiles mutants .mutation
 
 # Benchmark (README, Benchmark): gunicorn with production settings on a fresh PostgreSQL
-# database (created and dropped) and Redis, figures against same-run baselines, about 8
+# database (created and dropped) and Redis, figures against same-run baselines, 5 to 8
 # minutes. Writes bench/results.json; BENCH_ARGS passes options (python -m bench.run --help).
 .PHONY: bench
 bench: $(VENV)/.installed

@@ -193,8 +193,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-_NO_FEATURES = "accelerometer camera display-capture geolocation gyroscope magnetometer"
-PERMISSIONS_POLICY = {feature: [] for feature in (_NO_FEATURES + " microphone payment usb").split()}
+# Browser features no page uses, switched off for every page.
+PERMISSIONS_POLICY = dict.fromkeys(
+    ["accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer"]
+    + ["microphone", "payment", "usb"],
+    (),
+)
 
 # Login brute force (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked for LOGIN_COOLOFF_MINUTES after the
