@@ -196,6 +196,7 @@ def test_no_staff_page_scrolls_sideways_or_cuts_off_a_column(browser, site, seed
 
     # The code step of the next login.
     page.click("#logout-form button")
+    page.wait_for_url(re.compile(r"/admin/logout/"))
     page.goto(site.url + "/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", OWN_PASSWORD)

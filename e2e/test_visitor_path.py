@@ -24,6 +24,7 @@ def test_visitor_sends_an_inquiry_from_a_phone_in_russian(site, phone_page, tmp_
     page.fill("#id_phone", "8 701 12")
     page.fill("#id_message", MESSAGE)
     page.click("button[type=submit]")
+    page.wait_for_selector("#id_phone_error")
     assert page.locator("#id_phone_error").is_visible()
     assert "номер" in page.inner_text("#id_phone_error").lower()
     assert "отметьте согласие" in page.inner_text("#id_consent_error").lower()

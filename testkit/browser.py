@@ -27,6 +27,7 @@ def make_backup_codes(page):
     """Right after connecting the app: make the backup codes, then go on; returns them."""
     page.wait_for_url(re.compile(r"/second-factor/backup-codes/"))
     page.click("form.make-codes button[type=submit]")
+    page.wait_for_selector(".backup-codes code")
     codes = page.locator(".backup-codes code").all_inner_texts()
     page.click("a.continue")  # "I have kept them: continue"
     return codes
