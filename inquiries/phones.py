@@ -15,6 +15,8 @@ MIN_SEARCH_DIGITS = 3
 # A search of this many digits also finds the numbers that end with them.
 SUFFIX_DIGITS = range(5, 8)
 PHONE_MAX_LENGTH = 32
+# A stored number of the +7 plan: spaced without parsing, since nearly every row has one.
+_PLUS_SEVEN = re.compile(r"\+7([1-9]\d\d)(\d{3})(\d\d)(\d\d)")
 
 
 def phone_to_e164(raw, *, region=DEFAULT_REGION):
@@ -58,6 +60,9 @@ class PhoneField(forms.CharField):
 def phone_display(e164):
     """A stored number spaced for reading aloud: "+7 701 555 12 34" as Kazakhstan writes
     it (+7 XXX XXX XX XX), other countries' numbers in their international format."""
+    plus_seven = _PLUS_SEVEN.fullmatch(e164)
+    if plus_seven:
+        return "+7 {} {} {} {}".format(*plus_seven.groups())
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

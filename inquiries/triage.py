@@ -199,3 +199,11 @@ class QueueChangeList(ChangeList):
         self.result_list = attach_repeat_counts(
             self.result_list, visible=self.model_admin.visible_inquiries(request)
         )
+        self._change_urls = {}
+
+    def url_for_result(self, result):
+        # Both the reference and the name link to the row: one reverse() per row, not two.
+        pk = getattr(result, self.pk_attname)
+        if pk not in self._change_urls:
+            self._change_urls[pk] = super().url_for_result(result)
+        return self._change_urls[pk]

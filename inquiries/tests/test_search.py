@@ -1,9 +1,12 @@
 """Finding an inquiry as callers and operators give it: the number's last digits, a name in
 any case (Cyrillic on SQLite too), and how numbers and times are shown."""
 
+import contextlib
+import random
 import re
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,6 +102,25 @@ def test_the_name_search_has_a_trigram_index_on_postgresql():
 )
 def test_numbers_are_shown_as_kazakhstan_writes_them(e164, shown):
     assert phone_display(e164) == shown
+
+
+def test_the_quick_spacing_of_plus_seven_numbers_agrees_with_the_library():
+    # The +7 numbers skip phonenumbers.parse; spaced from the parsed number they read the same.
+    rng = random.Random(7)
+    numbers = [f"+7{rng.choice('37')}{rng.randrange(10**9):09d}" for _ in range(2000)]
+    numbers += ["+77015550199", "+70123456789", "+7701555019", "+770155501999", "+7 701"]
+    for e164 in numbers:
+        expected = e164
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            number = phonenumbers.parse(e164, None)
+            national = str(number.national_number)
+            if number.country_code == 7 and len(national) == 10:
+                expected = f"+7 {national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
+            else:
+                expected = phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+                )
+        assert phone_display(e164) == expected, e164
 
 
 def test_the_number_is_shown_grouped_and_never_wrapped_in_the_list_and_on_the_page(operator):
