@@ -1,7 +1,11 @@
+import html
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from staff.admin_site import StaffAdminSite, StrictListsMixin
@@ -250,3 +254,31 @@ def test_every_lists_row_checkbox_is_djangos_own_html(language):
             ours = model_admin.action_checkbox(_Row())
             assert ours == admin.ModelAdmin.action_checkbox(model_admin, _Row()), model_admin
             assert "&lt;b&gt;&quot;Айгерим&quot; &amp; Co" in ours
+
+
+def test_every_lists_rows_are_djangos_cells_each_labelled_by_its_column(verified_admin_client):
+    # The rows are written in one piece (admin_cards.labelled_row), not by a template loop
+    # over the cells: with the labels taken out they must be Django's own cells, in order.
+    from django.contrib.admin.templatetags.admin_list import result_headers, results
+
+    fill_every_list()
+    with_rows = 0
+    for model in REGISTERED:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = verified_admin_client.get(url)
+        assert response.status_code == 200, model
+        cl = response.context["cl"]
+        rows = re.findall(r"<tr>(<t[dh][ >].*?)</tr>", response.content.decode(), re.S)
+        expected = ["".join(str(cell) for cell in row) for row in results(cl)]
+        assert len(rows) == len(expected) == len(cl.result_list), model
+        labels = [
+            h["text"]
+            for h in result_headers(cl)
+            if "action-checkbox" not in h.get("class_attrib", "")
+        ]
+        for row, cells in zip(rows, expected, strict=True):
+            assert re.sub(r' data-label="[^"]*"', "", row) == cells, model
+            found = [html.unescape(label) for label in re.findall(r' data-label="([^"]*)"', row)]
+            assert found == [capfirst(str(label)) for label in labels], model
+        with_rows += bool(rows)
+    assert with_rows >= 14  # fill_every_list() gives 14 of the 17 lists rows
