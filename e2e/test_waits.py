@@ -108,7 +108,7 @@ def unwaited(path, tree, helpers, waiting=frozenset()):
                 problems.append(f"{where}: nothing waits for the click at the end of a test")
                 continue
             then = call_name(following)
-            if name == "press" and _is_keyboard(statement) or then == "type":
+            if then == "type":
                 continue  # typing into a field the click focused: nothing loads
             if then not in WAITS and then not in waiting and then != "expect":
                 problems.append(f"{where}: {then or type(following).__name__} reads before a wait")
@@ -122,11 +122,6 @@ def _in_helper(tree, statement):
         if isinstance(function, ast.FunctionDef) and last_step(function) is statement:
             return not function.name.startswith("test_")
     return False
-
-
-def _is_keyboard(statement):
-    func = statement.value.func if isinstance(statement, ast.Expr) else None
-    return isinstance(func, ast.Attribute) and getattr(func.value, "attr", "") == "keyboard"
 
 
 def test_every_click_waits_for_what_it_causes():
