@@ -1,6 +1,6 @@
-"""The operators' call desk in Chromium, on its own site (CALL_AGAIN_MINUTES=1, a minute
-made to pass by moving the stored time back): a call-back in at most three clicks from the queue, a
-"no answer" that returns at the queue's end, and the screenshots shown in the README."""
+"""The operators' call desk in Chromium, on its own site (CALL_AGAIN_MINUTES=1, the minute
+made to pass by moving the stored time back): a call-back in at most three clicks from the
+queue, a "no answer" that returns at the queue's end, and the screenshots shown in the README."""
 
 import os
 import re
