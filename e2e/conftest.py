@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qarat.live_server import gunicorn, manage, own_database, site_environment
+from qarat.live_server import collect_static, gunicorn, manage, own_database, site_environment
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -74,7 +74,7 @@ def _running_site(tmp_path, extra_env=None):
         manage(env, "migrate", "--noinput")
         # As a privacy officer does before opening the site: the policy draft, completed.
         manage(env, "shell", "-c", PUBLISH_POLICY)
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
         with gunicorn(env, workers=2) as url:
             yield Site(url, env)
 

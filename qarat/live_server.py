@@ -2,7 +2,9 @@
 database of its own. Never imported by the site itself (and kept out of the image)."""
 
 import contextlib
+import functools
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -84,6 +86,33 @@ def manage(env, *args, stdin=None, timeout=600):
         text=True,
         timeout=timeout,
     ).stdout
+
+
+@functools.cache
+def _collected_static():
+    """The site's collected static files, made once per process: they depend on the code alone."""
+    import atexit
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="qarat-static-")) / "static"
+    atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
+    manage({**os.environ, "STATIC_ROOT": str(root), "DEBUG": "false"}, "collectstatic", "--noinput")
+    return root
+
+
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
+
+
+def collect_static(env):
+    """What `collectstatic` puts in the site's STATIC_ROOT, as hard links to one collection per
+    process (2.5 s a site saved; a site that deletes a file only unlinks its own link)."""
+    root = Path(env["STATIC_ROOT"])
+    if not (root / "staticfiles.json").exists():
+        shutil.copytree(_collected_static(), root, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
 class Gunicorn:

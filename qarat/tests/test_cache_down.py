@@ -10,7 +10,7 @@ import urllib.parse
 
 import pytest
 
-from qarat.live_server import Gunicorn, manage, own_database, site_environment
+from qarat.live_server import Gunicorn, collect_static, manage, own_database, site_environment
 from testkit.site import Browserless, Relay, public_paths, stored_count
 
 NAME = "Redis Down Canary"
@@ -31,7 +31,7 @@ def site_with_stoppable_redis(tmp_path, shared_redis):
             INQUIRY_RATE_LIMIT="2/d",
         )
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
 
         def count_stored():
             return stored_count(env, NAME)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qarat.live_server import gunicorn, manage, own_database, site_environment
+from qarat.live_server import collect_static, gunicorn, manage, own_database, site_environment
 from testkit.site import Browserless, Relay, stored_count
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def server_with_stoppable_database(tmp_path):
 
         env = site_environment(tmp_path, served_url)
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
 
         def count_stored():
             return stored_count(env, NAME)

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from qarat.live_server import free_port, gunicorn, manage, own_database, site_environment
+from qarat.live_server import (
+    collect_static,
+    free_port,
+    gunicorn,
+    manage,
+    own_database,
+    site_environment,
+)
 from testkit.site import Browserless, Relay
 
 WAIT_FOR_UNCLAIMED = """
@@ -39,7 +46,7 @@ def prepared(tmp_path):
     def make(**extra):
         env = site_environment(tmp_path, database_url, **extra)
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
         return env
 
     with own_database(tmp_path) as database_url:

@@ -7,7 +7,7 @@ import runpy
 import urllib.parse
 from pathlib import Path
 
-from qarat.live_server import Gunicorn, manage, own_database, site_environment
+from qarat.live_server import Gunicorn, collect_static, manage, own_database, site_environment
 from testkit.site import Browserless, run_django
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_the_master_holds_no_database_connection_after_its_workers_served(tmp_pa
     with own_database(tmp_path) as database_url:
         env = site_environment(tmp_path, database_url)
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
         server = Gunicorn(env, workers=2)
         try:
             browser = Browserless(server.url)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qarat.live_server import gunicorn, manage, own_database, site_environment
+from qarat.live_server import collect_static, gunicorn, manage, own_database, site_environment
 from testkit.site import Browserless
 
 
@@ -22,7 +22,7 @@ def two_servers(tmp_path, shared_redis):
             INQUIRY_RATE_LIMIT="3/10m",
         )
         manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        collect_static(env)
         with gunicorn(env, workers=2) as first, gunicorn(env, workers=2) as second:
             yield env, first, second
 
