@@ -213,7 +213,16 @@ class JobRun(models.Model):
         return cls.objects.filter(name=name).values_list("last_success_at", flat=True).first()
 
     @classmethod
-    def is_late(cls, name, *, max_age=datetime.timedelta(days=2), now=None):
+    def last_successes(cls, names):
+        """{name: its last success, or None} for each of `names`, in one query."""
+        found = dict(cls.objects.filter(name__in=names).values_list("name", "last_success_at"))
+        return {name: found.get(name) for name in names}
+
+    # A daily job that has not succeeded for this long has stopped (its cron, say).
+    LATE_AFTER = datetime.timedelta(days=2)
+
+    @classmethod
+    def is_late(cls, name, *, max_age=LATE_AFTER, now=None):
         last = cls.last_success(name)
         return last is None or last < (now or timezone.now()) - max_age
 

@@ -1,6 +1,7 @@
 """Real servers for the tests and the benchmark: gunicorn with production settings on a
 database of its own. Never imported by the site itself (and kept out of the image)."""
 
+import atexit
 import contextlib
 import functools
 import os
@@ -8,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,9 +93,6 @@ def manage(env, *args, stdin=None, timeout=600):
 @functools.cache
 def _collected_static():
     """The site's collected static files, made once per process: they depend on the code alone."""
-    import atexit
-    import tempfile
-
     root = Path(tempfile.mkdtemp(prefix="qarat-static-")) / "static"
     atexit.register(shutil.rmtree, root.parent, ignore_errors=True)
     manage({**os.environ, "STATIC_ROOT": str(root), "DEBUG": "false"}, "collectstatic", "--noinput")
