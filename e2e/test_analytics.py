@@ -16,7 +16,15 @@ pytestmark = pytest.mark.browser
 COUNTER = "98765432"
 NAME = "Канарейка Аналитикова"
 PHONE_TYPED = "8 707 555 98 76"
-PERSONAL = [NAME, quote(NAME), "Канарейка", quote("Канарейка"), "5559876", "555 98 76", "555%20"]
+PERSONAL = [
+    NAME,
+    quote(NAME),
+    "Канарейка",
+    quote("Канарейка"),
+    "5559876",
+    "555 98 76",
+    "555%2098%2076",
+]
 TAG = "https://mc.yandex.ru/metrika/tag.js"
 INIT = [
     int(COUNTER),

@@ -20,8 +20,8 @@ COUNTER = "98765432"  # the same site as e2e/test_analytics.py: one server for b
 TAG = "https://mc.yandex.ru/metrika/tag.js"
 NAME = "Маскировка Проверочная"
 PHONE = "8 707 555 12 34"
-MESSAGE = "Сообщение канарейки 4242"
-PERSONAL = [NAME, "Маскировка", "555 12 34", "5551234", MESSAGE, "4242"]
+MESSAGE = "Сообщение канарейки 4242424"
+PERSONAL = [NAME, "Маскировка", "555 12 34", "5551234", MESSAGE, "4242424"]
 ACCEPT = "[data-analytics-banner] button[value=granted]"
 
 # Records as Metrica's documentation says it records: keys outside ym-disable-keys,

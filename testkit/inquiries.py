@@ -1,9 +1,11 @@
 import time
 import uuid
+from urllib.parse import quote
 
 from consent.models import ConsentVersion
 from inquiries.forms import form_started
 from inquiries.models import Inquiry
+from inquiries.phones import phone_display
 
 CANARY_NAME = "Канарейка Тестовая"
 CANARY_PHONE_TYPED = "8 701 555 12 34"
@@ -20,6 +22,26 @@ CANARIES = (
     "701+555+12+34",
     "%2B77015551234",
 )
+
+
+def phone_forms(e164=CANARY_PHONE):
+    """The number as it may be written: E.164, national, spaced, dashed, URL-quoted; each
+    with seven digits or more, so that an absence check cannot be met or failed by chance."""
+    national = e164[2:]  # 7015551234
+    spaced = f"{national[:3]} {national[3:6]} {national[6:8]} {national[8:]}"
+    return {
+        e164,
+        e164[1:],
+        "8" + national,
+        national,
+        "8 " + spaced,
+        spaced,
+        phone_display(e164),
+        quote(e164),
+        f"{national[3:6]}-{national[6:8]}-{national[8:]}",
+        f"{national[3:6]} {national[6:8]} {national[8:]}",
+        national[3:],
+    }
 
 
 def form_data(**overrides):
