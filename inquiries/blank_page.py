@@ -31,6 +31,7 @@ from texts.models import public_texts
 TEMPLATE = "inquiries/form.html"
 SLOTS = {name: f"slot-{secrets.token_hex(8)}-{name}" for name in ("csrf", "token", "started")}
 _SPLIT = re.compile("(" + "|".join(SLOTS.values()) + ")")
+_SLOT_BYTES = {name: slot.encode() for name, slot in SLOTS.items()}
 _pages = {}
 PAGES_MAX = 64
 
@@ -73,14 +74,16 @@ def blank_page(request, variant):
     """The page of this variant, with this visit's CSRF token, form token and start time."""
     parts = _pages.get(variant)
     if parts is None:
-        parts = _SPLIT.split(render_to_string(TEMPLATE, blank_page_context(request)))
+        page = render_to_string(TEMPLATE, blank_page_context(request))
+        parts = [part.encode() for part in _SPLIT.split(page)]
         if len(_pages) >= PAGES_MAX:
             _pages.clear()
         _pages[variant] = parts
     token = str(uuid.uuid4())
+    # The three values are ASCII (the token's letters, base 62 and 64): encoded as they are.
     values = {
-        SLOTS["csrf"]: csrf_token(request),
-        SLOTS["token"]: token,
-        SLOTS["started"]: form_started(token),
+        _SLOT_BYTES["csrf"]: csrf_token(request).encode("ascii"),
+        _SLOT_BYTES["token"]: token.encode("ascii"),
+        _SLOT_BYTES["started"]: form_started(token).encode("ascii"),
     }
-    return HttpResponse("".join([values.get(part, part) for part in parts]))
+    return HttpResponse(b"".join([values.get(part, part) for part in parts]))

@@ -28,7 +28,12 @@ def _signature(value, salt):
 
 def dumps(obj, *, salt):
     """What `signing.dumps(obj, salt=salt)` returns now (JSON, no compression)."""
-    payload = b64_encode(json.dumps(obj, separators=(",", ":")).encode("latin-1")).decode()
+    return dumps_json(json.dumps(obj, separators=(",", ":")), salt=salt)
+
+
+def dumps_json(text, *, salt):
+    """`dumps` of the value whose compact JSON is `text`."""
+    payload = b64_encode(text.encode("latin-1")).decode()
     value = f"{payload}:{b62_encode(int(time.time()))}"
     return f"{value}:{_signature(value, salt)}"
 

@@ -8,7 +8,16 @@ from django.views.i18n import set_language
 from qarat import analytics, views
 from qarat.sitemaps import SITEMAPS
 
-urlpatterns = [
+# Russian is served without a prefix; Kazakh under /kk/, English under /en/. First: the form
+# at / is most of the traffic.
+urlpatterns = i18n_patterns(
+    path("", include("inquiries.urls")),
+    path("consent/", include("consent.urls")),
+    path("privacy/", include("consent.policy_urls")),
+    path("analytics/", analytics.analytics_page, name="analytics-choice"),
+    prefix_default_language=False,
+)
+urlpatterns += [
     path("healthz", views.healthz, name="healthz"),
     # Asked for at the root by browsers and crawlers, whatever the pages link.
     path("favicon.ico", views.favicon, name="favicon"),
@@ -20,12 +29,3 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}language/", set_language, name="admin_language"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
-
-# Russian is served without a prefix; Kazakh under /kk/, English under /en/.
-urlpatterns += i18n_patterns(
-    path("", include("inquiries.urls")),
-    path("consent/", include("consent.urls")),
-    path("privacy/", include("consent.policy_urls")),
-    path("analytics/", analytics.analytics_page, name="analytics-choice"),
-    prefix_default_language=False,
-)

@@ -3,6 +3,7 @@ import time
 import pytest
 from django.core import signing
 
+from inquiries.forms import STARTED_SALT, form_started
 from qarat import fast_signing
 
 
@@ -42,3 +43,13 @@ def test_loads_accepts_a_value_signed_with_a_previous_key(settings):
     settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
     settings.SECRET_KEY = "another-secret-key-for-this-test-only"
     assert fast_signing.loads(signed, salt="a.salt") == ["x"]
+
+
+@pytest.mark.parametrize("at", [1796000000.123456, 1796000000, 0.1 + 0.2, 1e-7, 1796000000.0])
+@pytest.mark.parametrize(
+    "token", ["5f0c2f4e-0a6b-4c53-8b5f-2f1f4ad9e0f1", 'a"quote', "Әлия", "a\\b"]
+)
+def test_the_form_start_is_djangos_signed_value_of_its_time_and_token(at, token, monkeypatch):
+    monkeypatch.setattr(time, "time", lambda: 1796000000.25)
+    assert form_started(token, at=at) == signing.dumps([at, token], salt=STARTED_SALT)
+    assert signing.loads(form_started(token, at=at), salt=STARTED_SALT) == [at, token]

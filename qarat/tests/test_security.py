@@ -165,3 +165,16 @@ def test_cookies_are_host_only_secure_httponly_and_samesite(served):
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
     assert not cookie["domain"]
+
+
+def test_the_forms_security_cookie_ends_with_the_browser_session_as_the_policy_says(served):
+    cookie = served["cookies"]["__Host-csrftoken"]
+    assert not cookie["expires"] and not cookie["max-age"]  # kept only until the browser closes
+    drafts = BASE_DIR / "templates" / "consent" / "policy"
+    said = {
+        "en": "protects the form against forged requests (deleted when the browser is closed)",
+        "ru": "предохраняющий форму от поддельных запросов (удаляется при закрытии браузера)",
+        "kk": "қорғаныс cookie файлы (браузер жабылғанда өшіріледі)",
+    }
+    for language, words in said.items():
+        assert words in (drafts / f"draft.{language}.txt").read_text(encoding="utf-8")
