@@ -184,8 +184,7 @@ SESSION_COOKIE_NAME = "__Host-session" if HTTPS else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
 SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
-# The form's security cookie lasts until the browser closes (the policy draft says so): nothing
-# of a visit stays on the device, and no expiry date is formatted for each first visit.
+# Until the browser closes, as the policy draft says: no expiry date formatted for each visit.
 CSRF_COOKIE_AGE = None
 # The admin's language switch (staff.language); the public pages take theirs from the URL.
 LANGUAGE_COOKIE_NAME = "__Host-language" if HTTPS else "django_language"
