@@ -16,7 +16,7 @@ from consent.models import current_version
 from inquiries.blank_page import TEMPLATE, blank_page, blank_page_variant
 from inquiries.forms import InquiryForm
 from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
-from inquiries.rate_limit import submission_slot_reserve
+from inquiries.rate_limit import SlotRequest
 from inquiries.services import inquiry_submit
 from qarat.nul_bytes import nul_checked_by_view
 
@@ -73,19 +73,21 @@ def inquiry_form(request):
         if variant is None:
             return render(request, TEMPLATE, {"form": InquiryForm()})
         return blank_page(request, variant)
-    form = InquiryForm(request.POST)
-    if form.is_honeypot_filled:
-        # A bot filled the invisible field: nothing is stored, but it gets what a person
-        # gets (a 303 to a receipt), so it cannot tell that it was caught.
-        return _see_receipt(decoy_reference())
-    try:
-        if not form.is_valid():
-            return _not_sent(request, form, _headline(form), status=400)
-    except DatabaseError as error:
-        return _database_unavailable(request, form, error)
     # Reserved before storing, given back unless a new inquiry was stored: concurrent
-    # posts cannot pass the limit, and a failed one does not use it up.
-    slot = submission_slot_reserve(request)
+    # posts cannot pass the limit, and a refused or failed one does not use it up. Sent
+    # now, answered once the form is checked: its round trip runs meanwhile.
+    with SlotRequest(request) as slot_request:
+        form = InquiryForm(request.POST)
+        if form.is_honeypot_filled:
+            # A bot filled the invisible field: nothing is stored, but it gets what a person
+            # gets (a 303 to a receipt), so it cannot tell that it was caught.
+            return _see_receipt(decoy_reference())
+        try:
+            if not form.is_valid():
+                return _not_sent(request, form, _headline(form), status=400)
+        except DatabaseError as error:
+            return _database_unavailable(request, form, error)
+        slot = slot_request.reserve()
     if not slot.granted:
         return _not_sent(
             request,

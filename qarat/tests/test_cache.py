@@ -190,15 +190,15 @@ def test_a_rate_limit_slot_costs_one_round_trip_and_expires_with_its_period(
     settings.INQUIRY_RATE_LIMIT = "2/10m"
     first = submission_slot_reserve(rf.post("/"))  # loads the script into Redis
     sent = []
-    original = redis.Redis.execute_command
+    original = redis.connection.AbstractConnection.send_command
 
     def recording(self, *args, **options):
         sent.append(args[0])
         return original(self, *args, **options)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", recording)
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", recording)
     second = submission_slot_reserve(rf.post("/"))
-    assert sent == ["EVALSHA"]
+    assert sent == ["EVALSHA"]  # one command: the count and, for a new key, its expiry
     monkeypatch.undo()
     (key,) = raw_redis.keys("*inquiries:rate:*")
     assert 0 < raw_redis.ttl(key) <= 600
