@@ -19,8 +19,21 @@ PHONE_MAX_LENGTH = 32
 _PLUS_SEVEN = re.compile(r"\+7([1-9]\d\d)(\d{3})(\d\d)(\d\d)")
 
 
+# "+7 701 123 45 67", "8 (701) 123-45-67": how nearly every visitor types a number.
+_TYPED_PLUS_SEVEN = re.compile(r"\s*(?:\+7|8)[\s()\-.]*([1-9](?:[\s()\-.]*\d){9})\s*")
+_SEPARATORS = re.compile(r"[\s()\-.]")
+
+
 def phone_to_e164(raw, *, region=DEFAULT_REGION):
     """The E.164 form of a full number, or None when it is not a valid number."""
+    typed = _TYPED_PLUS_SEVEN.fullmatch(raw) if region == DEFAULT_REGION else None
+    if typed:
+        # +7 or the national prefix 8, then ten digits: read without the library's parser
+        # (a test holds it to the library's reading); only a valid number is taken here.
+        national = _SEPARATORS.sub("", typed[1])
+        number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+        if phonenumbers.is_valid_number(number):
+            return f"+7{national}"
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 RATE = re.compile(r"^(?P<count>\d+)/(?P<multiple>\d*)(?P<unit>[smhd])$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 IPV6_PREFIX = 64
+KEY_SALT = "inquiries.rate_limit"
 
 
 def rate_parse(rate):
@@ -44,7 +45,15 @@ def client_key(request):
             address = str(ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False))
         elif ip.version == 6:
             address = str(ip.ipv4_mapped)
-    return salted_hmac("inquiries.rate_limit", address, algorithm="sha256").hexdigest()
+    mac = _keyed_hmac(settings.SECRET_KEY).copy()
+    mac.update(address.encode())
+    return mac.hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _keyed_hmac(secret):
+    """`salted_hmac(KEY_SALT, ..., algorithm="sha256")`, its key derived once per secret."""
+    return salted_hmac(KEY_SALT, b"", secret=secret, algorithm="sha256")
 
 
 # Count and, for a new counter, set its expiry: one atomic round trip to Redis.

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inquiries.models import Inquiry
-from inquiries.phones import phone_display
+from inquiries.phones import _TYPED_PLUS_SEVEN, phone_display, phone_to_e164
 from testkit.inquiries import make_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,52 @@ def test_the_quick_spacing_of_plus_seven_numbers_agrees_with_the_library():
                     number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
                 )
         assert phone_display(e164) == expected, e164
+
+
+def typed_numbers(count, seed=7):
+    """Numbers as people type them: +7, 8, 7, 810, none; spaced, dashed, dotted, bracketed."""
+    rng = random.Random(seed)
+    starts = [
+        "70",
+        "74",
+        "77",
+        "71",
+        "72",
+        "33",
+        "80",
+        "90",
+        "91",
+        "94",
+        "49",
+        "00",
+        "10",
+        "8",
+        "1",
+    ]
+    prefixes = ["+7", "8", "7", "+8", "", "+ 7", "8 ", "+7 ", " 8", "88", "810", "+77", "(8)"]
+    for _ in range(count):
+        digits = rng.choice(starts) + "".join(
+            rng.choice("0123456789") for _ in range(rng.choice([8, 8, 8, 7, 9, 10, 6]))
+        )
+        separator = rng.choice([" ", "-", "", ".", "  ", " - "])
+        body = separator.join([digits[:3], digits[3:6], digits[6:8], digits[8:]])
+        body = rng.choice([body, digits, f"({digits[:3]}) {digits[3:]}"])
+        yield rng.choice(prefixes) + rng.choice(["", " "]) + body + rng.choice(["", " "])
+
+
+def test_numbers_read_without_the_parser_agree_with_the_library():
+    # "+7 ..." and "8 ..." with ten digits skip phonenumbers.parse: the same answer for all.
+    quick = 0
+    for typed in [*typed_numbers(5000), "8 701 555 01 99", "+7 (701) 555-01-99", "8 800 555 35 35"]:
+        try:
+            number = phonenumbers.parse(typed, "KZ")
+            valid = phonenumbers.is_valid_number(number)
+        except phonenumbers.NumberParseException:
+            valid = False
+        expected = phonenumbers.format_number(number, 0) if valid else None
+        assert phone_to_e164(typed) == expected, typed
+        quick += bool(expected and _TYPED_PLUS_SEVEN.fullmatch(typed))
+    assert quick > 300  # the quick reading was exercised (430 of them), not only the library's
 
 
 def test_the_number_is_shown_grouped_and_never_wrapped_in_the_list_and_on_the_page(operator):

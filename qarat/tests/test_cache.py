@@ -208,3 +208,19 @@ def test_a_rate_limit_slot_costs_one_round_trip_and_expires_with_its_period(
     first.release()
     assert int(raw_redis.get(key)) == 1
     assert submission_slot_reserve(rf.post("/")).granted
+
+
+@pytest.mark.parametrize("address", ["203.0.113.7", "2001:db8:1:2::", "unknown"])
+def test_the_rate_limit_key_is_the_keyed_hash_django_makes(settings, rf, address):
+    from django.utils.crypto import salted_hmac
+
+    from inquiries.rate_limit import KEY_SALT, client_key
+
+    request = rf.post("/")
+    request.META["REMOTE_ADDR"] = address
+    expected = salted_hmac(KEY_SALT, address, algorithm="sha256").hexdigest()
+    if address.startswith("2001"):
+        expected = salted_hmac(KEY_SALT, "2001:db8:1:2::/64", algorithm="sha256").hexdigest()
+    assert client_key(request) == expected
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only"
+    assert client_key(request) != expected  # keyed on the secret in force
