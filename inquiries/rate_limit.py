@@ -108,8 +108,7 @@ def submission_slot_reserve(request, *, now=None):
 
 class SlotRequest:
     """A reservation sent to Redis at once and answered by `reserve()`: the view sends it
-    before checking the form, so the round trip runs meanwhile (in `make bench` a
-    submission then does 0.83x the bare INSERT's rate, against 0.74x waiting for it).
+    before checking the form, so the round trip runs meanwhile instead of after it.
 
     Leaving the `with` block unreserved (the form refused) gives the count back; the
     connection goes back to the pool only with its answer read. Other caches count in
