@@ -20,8 +20,9 @@ _PLUS_SEVEN = re.compile(r"\+7([1-9]\d\d)(\d{3})(\d\d)(\d\d)")
 
 
 # "+7 701 123 45 67", "8 (701) 123-45-67": how nearly every visitor types a number.
-_TYPED_PLUS_SEVEN = re.compile(r"\s*(?:\+7|8)[\s()\-.]*([1-9](?:[\s()\-.]*\d){9})\s*")
-_SEPARATORS = re.compile(r"[\s()\-.]")
+# Only ASCII separators: the library refuses some other spaces (a tab, U+2007, ...).
+_TYPED_PLUS_SEVEN = re.compile(r" *(?:\+7|8)[ ()\-.]*([1-9](?:[ ()\-.]*[0-9]){9}) *")
+_SEPARATORS = re.compile(r"[ ()\-.]")
 
 
 def phone_to_e164(raw, *, region=DEFAULT_REGION):

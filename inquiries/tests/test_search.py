@@ -157,7 +157,11 @@ def typed_numbers(count, seed=7):
 def test_numbers_read_without_the_parser_agree_with_the_library():
     # "+7 ..." and "8 ..." with ten digits skip phonenumbers.parse: the same answer for all.
     quick = 0
-    for typed in [*typed_numbers(5000), "8 701 555 01 99", "+7 (701) 555-01-99", "8 800 555 35 35"]:
+    spaces = ["\u00a0", "\u2007", "\u202f", "\u3000", "\t", "\n", "\x0b", "\x1c", "\u2028", "\x85"]
+    unusual = [f"8{space}701{space}555{space}01{space}99" for space in spaces]
+    unusual += ["８ ７０１ ５５５ ０１ ９９", "8 701 555 01 99", "+7 (701) 555-01-99"]
+    unusual += ["8 800 555 35 35", "+7\t701 555 01 99"]
+    for typed in [*typed_numbers(5000), *unusual]:
         try:
             number = phonenumbers.parse(typed, "KZ")
             valid = phonenumbers.is_valid_number(number)
