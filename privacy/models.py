@@ -223,8 +223,12 @@ class JobRun(models.Model):
 
     @classmethod
     def is_late(cls, name, *, max_age=LATE_AFTER, now=None):
-        last = cls.last_success(name)
-        return last is None or last < (now or timezone.now()) - max_age
+        return cls.late(cls.last_success(name), max_age=max_age, now=now)
+
+    @staticmethod
+    def late(last_success, *, max_age=LATE_AFTER, now=None):
+        """Whether a job last succeeding then (None: never) counts as stopped."""
+        return last_success is None or last_success < (now or timezone.now()) - max_age
 
 
 class IncidentQuerySet(models.QuerySet):

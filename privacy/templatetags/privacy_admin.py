@@ -29,12 +29,12 @@ def purge_warning(context):
         return {}
     # One query for every watched job: this runs on each admin page a privacy officer opens.
     last = JobRun.last_successes([job.name for job in WATCHED_JOBS])
-    late_before = timezone.now() - JobRun.LATE_AFTER
+    now = timezone.now()
     warnings = []
     for job in WATCHED_JOBS:
         if last[job.name] is None:
             warnings.append((job.css_class, job.never_ran))
-        elif last[job.name] < late_before:
+        elif JobRun.late(last[job.name], now=now):
             warnings.append((job.css_class, job.late))
     return {"warnings": warnings, "journal_failing": JobRun.is_failing(JOURNAL_JOB)}
 
