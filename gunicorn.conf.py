@@ -14,7 +14,8 @@ keepalive = 5
 # The master imports the site and loads what the first requests need (qarat/preload.py)
 # once, before it forks: a worker, new or recycled, then serves in milliseconds. Nothing
 # loaded there opens a connection; each worker opens its own database and Redis
-# connections at its first query, after the fork.
+# connections at its first query, after the fork. What was loaded stays shared: the
+# garbage collector leaves it alone, and a worker that ends normally skips the teardown.
 preload_app = True
 
 
@@ -22,6 +23,12 @@ def when_ready(server):
     from qarat.preload import load_before_fork
 
     load_before_fork()
+
+
+def worker_exit(server, worker):
+    from qarat.preload import exit_without_teardown
+
+    exit_without_teardown()
 
 
 # Recycle workers now and then, at staggered moments, so slow leaks never pile up.

@@ -7,6 +7,7 @@ or message goes into it. How it is never lost and never sent twice: docs/notific
 import enum
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ BATCH_SIZE = 100
 # After this many failures in a row the mail server is taken to be down: the command stops
 # rather than wait out a timeout for each pending notification and overlap the next cron run.
 FAILURES_BEFORE_GIVING_UP = 3
+# The name of each sending thread starts with it (a worker about to exit waits for them).
+THREAD_PREFIX = "notify-"
 
 
 class Outcome(enum.StrEnum):
@@ -146,6 +149,15 @@ def _send_in_thread(*, reference):
         connection.close()
 
 
+def notification_threads_wait(seconds):
+    """Wait, `seconds` at most in all, for the notifications this process is still sending
+    (a worker about to exit: its daemon threads would end with it, mid-send)."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread.name.startswith(THREAD_PREFIX) and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 def notification_dispatch(*, reference):
     """Send the notification of a just-committed inquiry without holding up the request."""
     if not notification_recipients():
@@ -157,7 +169,7 @@ def notification_dispatch(*, reference):
         threading.Thread(
             target=_send_in_thread,
             kwargs={"reference": reference},
-            name=f"notify-{reference}",
+            name=f"{THREAD_PREFIX}{reference}",
             daemon=True,
         ).start()
     except Exception as exc:

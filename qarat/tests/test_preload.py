@@ -1,11 +1,14 @@
 """gunicorn's master loads the site once before it forks (qarat/preload.py), and holds no
 database or Redis connection a worker could inherit."""
 
+import inspect
 import os
 import re
 import runpy
 import urllib.parse
 from pathlib import Path
+
+import pytest
 
 from qarat.live_server import Gunicorn, collect_static, manage, own_database, site_environment
 from testkit.site import Browserless, run_django
@@ -103,3 +106,113 @@ def test_the_master_holds_no_database_connection_after_its_workers_served(tmp_pa
                 assert any(port in _connected_ports(pid) for pid in workers)
         finally:
             server.stop()
+
+
+def test_what_was_loaded_before_the_fork_is_frozen_out_of_the_workers_collections():
+    # A full collection in a worker walks what gc.get_objects() lists: not what the
+    # master loaded, which is frozen (and stays in shared pages).
+    code = (
+        "import gc; from qarat.preload import load_before_fork; load_before_fork(); "
+        "print(gc.get_freeze_count(), len(gc.get_objects()))"
+    )
+    result = run_django(
+        code,
+        SECRET_KEY="preload-test",
+        ALLOWED_HOSTS="localhost",
+        DATABASE_URL=NOWHERE_DATABASE,
+        CACHE_URL=NOWHERE_REDIS,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, walked = map(int, result.stdout.split())
+    assert frozen > 50_000
+    assert walked < frozen / 20
+
+
+LEAVING = """
+import atexit, logging, os, pathlib, sys, threading, time
+from django.db import connection
+from inquiries.notifications import THREAD_PREFIX
+from qarat.preload import exit_without_teardown
+
+marks = pathlib.Path(os.environ["MARKS"])
+atexit.register(lambda: (marks / "teardown").write_text("ran"))
+connection.ensure_connection()
+
+def send():
+    time.sleep(0.3)
+    (marks / "notified").write_text("sent")
+
+threading.Thread(target=send, name=THREAD_PREFIX + "Q-TEST", daemon=True).start()
+logging.getLogger("qarat").warning("leaving now")
+exit_without_teardown()  # outside an exit: nothing happens
+print("still here", flush=True)
+try:
+    sys.exit(int(os.environ["EXIT_CODE"]))
+finally:
+    exit_without_teardown()
+"""
+
+
+def _leave(tmp_path, exit_code):
+    marks = tmp_path / f"marks-{exit_code}"
+    marks.mkdir()
+    result = run_django(
+        LEAVING,
+        SECRET_KEY="preload-test",
+        ALLOWED_HOSTS="localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        CACHE_URL=NOWHERE_REDIS,
+        MARKS=str(marks),
+        EXIT_CODE=str(exit_code),
+    )
+    return result, {path.name for path in marks.iterdir()}
+
+
+def test_a_worker_that_ends_normally_sends_its_notifications_and_skips_the_teardown(tmp_path):
+    result, marks = _leave(tmp_path, 0)
+    assert result.returncode == 0, result.stderr
+    assert "still here" in result.stdout
+    assert "leaving now" in result.stderr  # the logs were flushed
+    # The notification thread (a daemon, which an exit would kill) finished its send; the
+    # interpreter's teardown, which would have run the atexit handler, did not run.
+    assert marks == {"notified"}
+
+
+@pytest.mark.parametrize("exit_code", [3, 4, 255])
+def test_a_worker_that_fails_keeps_its_exit_code_and_the_usual_teardown(tmp_path, exit_code):
+    # gunicorn's master reads these (3: the worker could not boot, 4: the site could not
+    # be loaded) and stops rather than restart a worker that can never serve.
+    result, marks = _leave(tmp_path, exit_code)
+    assert result.returncode == exit_code
+    assert "teardown" in marks
+
+
+def test_recycled_workers_leave_and_are_replaced_while_the_site_serves(tmp_path):
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    assert "exit_without_teardown()" in inspect.getsource(config["worker_exit"])
+    with own_database(tmp_path) as database_url:
+        env = site_environment(
+            tmp_path, database_url, GUNICORN_MAX_REQUESTS="4", GUNICORN_MAX_REQUESTS_JITTER="0"
+        )
+        manage(env, "migrate", "--noinput")
+        collect_static(env)
+        log = tmp_path / "gunicorn.log"
+        with open(log, "wb") as output:
+            server = Gunicorn(env, workers=2, output=output)
+            try:
+                first = set(server.workers())
+                browser = Browserless(server.url)
+                for _ in range(8):
+                    assert browser.get("/")[0] == 200
+                status, _url, _page = browser.send_form("Recycle Canary")
+                assert status == 200
+                for _ in range(8):
+                    assert browser.get("/")[0] == 200
+                later = set(server.workers())
+            finally:
+                server.stop()
+        text = log.read_text()
+    assert len(later) == 2 and not later & first
+    assert text.count("Autorestarting worker") >= 4
+    assert "Exception during worker exit" not in text
+    assert "Traceback" not in text
