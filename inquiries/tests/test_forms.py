@@ -1,7 +1,10 @@
 import uuid
 
 import pytest
+from django import forms
+from django.core import validators
 from django.utils import translation
+from django.utils.functional import Promise
 
 from inquiries.forms import InquiryAdminForm, InquiryForm
 from testkit.consent import make_draft
@@ -159,3 +162,42 @@ def test_a_form_for_a_significantly_superseded_version_asks_to_read_the_new_one(
         "The consent text has changed since this page was opened. "
         "Please read the new version linked below and tick the box again."
     ]
+
+
+def _state(value):
+    """What a field or widget holds, compared by value; functions and patterns by identity."""
+    if isinstance(value, Promise):
+        return ("lazy", str(value))
+    if isinstance(value, dict):
+        return {key: _state(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return (type(value).__name__, [_state(item) for item in value])
+    if isinstance(value, (forms.Field, forms.Widget, validators.BaseValidator)):
+        return (type(value).__name__, _state(vars(value)))
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return ("object", id(value))
+
+
+def test_every_form_shares_the_fields_and_nothing_changes_them(client):
+    # Forms get the class's fields themselves, not copies (SharedFields): that holds only
+    # while rendering and checking a form never changes a field or a widget.
+    assert all(
+        InquiryForm().fields[name] is field for name, field in InquiryForm.base_fields.items()
+    )
+    before = _state(dict(InquiryForm.base_fields))
+    refused = [
+        {"consent": None},
+        {"consent_version": "999"},
+        {"phone": "12"},
+        {"name": "123", "message": "x" * 2001},
+        {"started": "forged"},
+    ]
+    for prefix in ("", "/kk", "/en"):
+        assert client.get(f"{prefix}/").status_code == 200
+        for overrides in refused:
+            response = client.post(f"{prefix}/", form_data(**overrides))
+            assert response.status_code == 400, overrides
+            assert b"ym-disable-keys" in response.content
+        assert client.post(f"{prefix}/", form_data()).status_code == 303
+    assert _state(dict(InquiryForm.base_fields)) == before

@@ -1,11 +1,12 @@
 import datetime
+import re
 import uuid
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from inquiries.models import REFERENCE_ALPHABET, Inquiry, new_reference
+from inquiries.models import REFERENCE_ALPHABET, REFERENCE_PATTERN, Inquiry, new_reference
 from testkit.inquiries import CANARY_MESSAGE, CANARY_NAME, CANARY_PHONE, make_inquiry
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,13 @@ def test_references_are_random_and_readable():
     sample = next(iter(references))
     assert len(sample) == len("Q-XXXX-XXXX-XXXX")
     assert set(sample.replace("-", "")[1:]) <= set(REFERENCE_ALPHABET)
+    assert all(re.fullmatch(REFERENCE_PATTERN, reference) for reference in references)
+    # Every character of the alphabet at every place: each place is 5 random bits. (A
+    # place missing one of 32 characters in 2,000 draws: about e^-63.)
+    for place in range(len("Q-XXXX-XXXX-XXXX")):
+        if place in (0, 1, 6, 11):
+            continue
+        assert {reference[place] for reference in references} == set(REFERENCE_ALPHABET)
 
 
 def test_a_new_inquiry_is_not_processed():
