@@ -1,10 +1,13 @@
+import functools
 import logging
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import DatabaseError, connection
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import get_language
@@ -121,9 +124,30 @@ def inquiry_form(request):
 
 
 def _see_receipt(reference):
-    response = redirect("inquiries:thanks", reference=reference)
+    response = HttpResponseRedirect(receipt_url(reference))
     response.status_code = 303
     return response
+
+
+# Shaped like every reference, so that the URL pattern's converter takes it.
+_SAMPLE_REFERENCE = "Q-0000-0000-0000"
+
+
+def receipt_url(reference):
+    """`reverse("inquiries:thanks", kwargs={"reference": reference})`, from the URL around
+    a reference, reversed once per language, script prefix and URLconf (a test holds the
+    two together). Every reference has the same shape and needs no quoting."""
+    head, tail = _receipt_url_around(
+        get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
+    return f"{head}{reference}{tail}"
+
+
+@functools.lru_cache(maxsize=64)
+def _receipt_url_around(language, script_prefix, urlconf):
+    url = reverse("inquiries:thanks", kwargs={"reference": _SAMPLE_REFERENCE}, urlconf=urlconf)
+    head, _, tail = url.partition(_SAMPLE_REFERENCE)
+    return head, tail
 
 
 def _decoy_check(head):

@@ -6,10 +6,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
 from consent import models as consent_models
 from consent.models import ConsentVersion
-from inquiries.models import Inquiry
+from inquiries.models import Inquiry, new_reference
+from inquiries.views import decoy_reference, receipt_url
 from qarat import cache as qarat_cache
 from testkit.consent import make_draft
 from testkit.inquiries import (
@@ -451,3 +454,27 @@ def test_healthz_answers_503_when_redis_is_unreachable(settings):
     }
     response = Client().get("/healthz")
     assert response.status_code == 503  # nothing listens on port 1
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+@pytest.mark.parametrize("script_prefix", ["/", "/qarat/"])
+def test_the_receipt_url_is_the_one_django_reverses(language, script_prefix):
+    references = [new_reference() for _ in range(20)] + [decoy_reference()]
+    with translation.override(language):
+        set_script_prefix(script_prefix)
+        try:
+            for reference in references:
+                expected = reverse("inquiries:thanks", kwargs={"reference": reference})
+                assert receipt_url(reference) == expected
+                assert expected.startswith(script_prefix)
+        finally:
+            set_script_prefix("/")
+
+
+def test_a_submission_is_sent_to_its_receipt_in_each_language(client):
+    for prefix in ("", "/kk", "/en"):
+        response = client.post(f"{prefix}/", form_data())
+        assert response.status_code == 303
+        reference = Inquiry.objects.order_by("-pk").values_list("reference", flat=True)[0]
+        assert response["Location"] == f"{prefix}/thanks/{reference}/"
+        assert client.get(response["Location"]).status_code == 200
