@@ -124,6 +124,10 @@ def details_table(results):
     return markdown(rows)
 
 
+# A core this much slower (or faster) at the end than at the start: the host changed.
+SPEED_CHANGE = 1.15
+
+
 def noise_warnings(results):
     """Whatever else ran on the machine during the run makes the figures less reliable."""
     warnings = []
@@ -137,6 +141,14 @@ def noise_warnings(results):
                 f"other processes took {other:.0f}% of the CPU during the {key} rounds; "
                 "run again on a quiet machine for steadier figures."
             )
+    start = results["machine"].get("core_speed_ms_at_start")
+    end = results["machine"].get("core_speed_ms_at_end")
+    if start and end and max(start, end) > SPEED_CHANGE * min(start, end):
+        warnings.append(
+            f"the same work took {start:g} ms of CPU at the start and {end:g} ms at the end: "
+            "the cores changed speed during the run (busy neighbours on the host), so its "
+            "ratios may move more than usual; run again for steadier figures."
+        )
     results["warnings"] = warnings
     return warnings
 

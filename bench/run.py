@@ -37,7 +37,14 @@ import psycopg
 from bench.admin import admin_phases
 from bench.figures import TARGETS, figures
 from bench.load import http_phases
-from bench.processes import CpuMeter, busy_percent, effective_cores, machine, parent_of
+from bench.processes import (
+    CpuMeter,
+    busy_percent,
+    core_speed_ms,
+    effective_cores,
+    machine,
+    parent_of,
+)
 from bench.purge import purge_phase
 from bench.report import (
     code_state,
@@ -240,6 +247,7 @@ def main(argv=None):
     with steps("calibration: effective cores"):
         results["machine"]["busy_before_start_percent"] = busy_percent()
         results["machine"]["effective_cores_at_start"] = effective_cores()
+        results["machine"]["core_speed_ms_at_start"] = core_speed_ms()
     with (
         tempfile.TemporaryDirectory(prefix="qarat-bench-") as tmp,
         postgres_database(args.postgres, "qarat_bench") as database_url,
@@ -267,6 +275,7 @@ def main(argv=None):
         cache.flushdb()
     with steps("calibration: effective cores"):
         results["machine"]["effective_cores_at_end"] = effective_cores()
+        results["machine"]["core_speed_ms_at_end"] = core_speed_ms()
     results["steps"] = {name: round(seconds, 1) for name, seconds in steps.times.items()}
     results["total_seconds"] = round(steps.total(), 1)
     results["figures"] = figures(results)
