@@ -244,7 +244,7 @@ class SharedFields(dict):
         return dict(self)
 
 
-# Set once on the class (each form copies its fields from there), not on every form.
+# Set once on the class (each form takes its fields from there), not on every form.
 for _field in InquiryForm.base_fields.values():
     # Our own control-character check gives one clear message for NUL too.
     _field.validators = [
