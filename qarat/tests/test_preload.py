@@ -26,20 +26,26 @@ def test_gunicorn_preloads_the_site_and_loads_it_in_the_master():
     assert "load_before_fork()" in (BASE_DIR / "gunicorn.conf.py").read_text()
 
 
-def test_loading_before_the_fork_connects_to_nothing_and_loads_what_requests_need():
-    code = (
-        "import sys; from qarat.preload import load_before_fork; load_before_fork(); "
-        "from django.urls import get_resolver; "
-        "print('redis' in sys.modules, 'django_redis.client.default' in sys.modules, "
-        "'inquiries.views' in sys.modules, 'staff.admin_site' in sys.modules)"
-    )
-    result = run_django(
-        code,
+def _load_before_fork_and_run(code):
+    """`code` after load_before_fork(), in a fresh Python whose database and Redis answer
+    nothing: any connection attempt fails with a traceback."""
+    return run_django(
+        f"from qarat.preload import load_before_fork; load_before_fork(); {code}",
         SECRET_KEY="preload-test",
         ALLOWED_HOSTS="localhost",
         DATABASE_URL=NOWHERE_DATABASE,
         CACHE_URL=NOWHERE_REDIS,
     )
+
+
+def test_loading_before_the_fork_connects_to_nothing_and_loads_what_requests_need():
+    code = (
+        "import sys; "
+        "from django.urls import get_resolver; "
+        "print('redis' in sys.modules, 'django_redis.client.default' in sys.modules, "
+        "'inquiries.views' in sys.modules, 'staff.admin_site' in sys.modules)"
+    )
+    result = _load_before_fork_and_run(code)
     # A database or Redis connection attempt would have failed with a traceback.
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True"]
@@ -112,17 +118,8 @@ def test_the_master_holds_no_database_connection_after_its_workers_served(tmp_pa
 def test_what_was_loaded_before_the_fork_is_frozen_out_of_the_workers_collections():
     # A full collection in a worker walks what gc.get_objects() lists: not what the
     # master loaded, which is frozen (and stays in shared pages).
-    code = (
-        "import gc; from qarat.preload import load_before_fork; load_before_fork(); "
-        "print(gc.get_freeze_count(), len(gc.get_objects()))"
-    )
-    result = run_django(
-        code,
-        SECRET_KEY="preload-test",
-        ALLOWED_HOSTS="localhost",
-        DATABASE_URL=NOWHERE_DATABASE,
-        CACHE_URL=NOWHERE_REDIS,
-    )
+    code = "import gc; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    result = _load_before_fork_and_run(code)
     assert result.returncode == 0, result.stderr
     frozen, walked = map(int, result.stdout.split())
     assert frozen > 50_000
