@@ -38,13 +38,20 @@ def is_postgres(url):
 
 
 @contextlib.contextmanager
-def postgres_database(server_url, prefix="qarat_live"):
-    """A new empty database on the server at `server_url` (no database name), dropped after."""
+def postgres_database(server_url, prefix="qarat_live", template=None):
+    """A new database on the server at `server_url` (no database name), dropped after: empty,
+    or a copy of the database named `template`, which nothing may be connected to."""
     import psycopg
 
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        create = f'CREATE DATABASE "{name}"'
+        if template is not None:
+            # Its files copied as they are, after a checkpoint: the same pages, the same order.
+            create += f' TEMPLATE "{template}"'
+            if connection.info.server_version >= 150000:
+                create += " STRATEGY FILE_COPY"
+        connection.execute(create)
     try:
         yield f"{server_url}/{name}"
     finally:
