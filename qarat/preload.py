@@ -4,7 +4,11 @@ kept shared for the worker's whole life, its end included.
 gunicorn imports the site before it forks its workers (`preload_app` in gunicorn.conf.py),
 so the modules, the compiled templates and the translation catalogs loaded here are shared
 by every worker, and a worker recycled after `GUNICORN_MAX_REQUESTS` starts serving in
-milliseconds instead of re-importing Django for about a second.
+milliseconds instead of re-importing Django for about a second. What a first page would
+import, read or compile on top (the widgets' templates, the date formats, the addresses'
+patterns, the middleware's storages) is loaded here too: left to the first request, it
+doubled a recycled worker's first `GET /`, while the other worker served alone. What a page
+reads from the database or the cache is left to the workers.
 
 Nothing here may open a database or Redis connection: one opened before the fork would be
 shared by every worker. Each worker opens its own at its first query.
@@ -22,16 +26,24 @@ The README's Benchmark section has what each costs.
 """
 
 import contextlib
+import datetime
 import gc
 import logging
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.forms.renderers import get_default_renderer
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.template.loader import get_template
-from django.urls import get_resolver
-from django.utils import translation
+from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
+from django.utils import dateformat, formats, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 
@@ -39,18 +51,60 @@ def load_before_fork():
     for cache in settings.CACHES.values():
         import_string(cache["BACKEND"])
         if cache["BACKEND"].startswith("django_redis."):
-            # Imported by the backend's __init__, on the first use of the cache.
-            import_string("django_redis.client.DefaultClient")
+            # Imported by the backend's client, on the first use of the cache.
+            options = cache.get("OPTIONS", {})
+            import_string(options.get("CLIENT_CLASS", "django_redis.client.DefaultClient"))
+            import_string(
+                options.get("SERIALIZER", "django_redis.serializers.pickle.PickleSerializer")
+            )
+            import_string(
+                options.get("COMPRESSOR", "django_redis.compressors.identity.IdentityCompressor")
+            )
     resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("")  # loads the catalogs of every app for this language
             resolver.reverse_dict  # noqa: B018 - imports the views; reverse() per language
+            _reverse_every_address(resolver)
+            date_format = formats.get_format("DATE_FORMAT")  # the language's format modules
+            dateformat.format(datetime.date(2000, 1, 1), date_format)
     templates = Path(settings.BASE_DIR) / "templates"
     for path in sorted(templates.rglob("*.html")):
         get_template(path.relative_to(templates).as_posix())
+    # The widgets' templates, which forms load through their own template engine.
+    renderer = get_default_renderer()
+    widgets = Path(forms.__file__).parent / "templates"
+    for path in sorted(widgets.rglob("*.html")):
+        renderer.get_template(path.relative_to(widgets).as_posix())
+    _load_what_each_request_needs()
     gc.collect()
     gc.freeze()
+
+
+def _load_what_each_request_needs():
+    """What the middleware imports or compiles at its first request otherwise."""
+    request = HttpRequest()
+    request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_ACCEPT_LANGUAGE": "ru"}
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()  # loads nothing yet
+    import_string(settings.MESSAGE_STORAGE)(request)  # its storages and their signer
+    translation.get_language_from_request(request, check_path=True)
+    staticfiles_storage.url  # noqa: B018 - its class, and the manifest of the static files
+    "".encode("idna")  # the host's validation imports the codec
+    split_domain_port("localhost")
+    response = HttpResponse()
+    for header in ("Cookie", "Accept-Language"):
+        patch_vary_headers(response, (header,))
+
+
+def _reverse_every_address(resolver, namespace=""):
+    """Reverse and resolve each named address that takes no argument (the links of every
+    page), compiling the patterns both need."""
+    for name in resolver.reverse_dict:
+        if isinstance(name, str):
+            with contextlib.suppress(NoReverseMatch, Resolver404):
+                resolve(reverse(namespace + name))
+    for inner, (_prefix, included) in resolver.namespace_dict.items():
+        _reverse_every_address(included, f"{namespace}{inner}:")
 
 
 def exit_without_teardown():
