@@ -179,6 +179,8 @@ def summary(rounds, *, clients, duration):
         "per_second_by_round": [round(value, 1) for value in per_round],
         "p50_ms": round(1000 * percentile(latencies, 0.50), 2),
         "p99_ms": round(1000 * percentile(latencies, 0.99), 2),
+        # A round's own tail, apart from how fast the host was in the other rounds.
+        "p99_ms_by_round": [round(1000 * percentile(one["latencies"], 0.99), 2) for one in rounds],
         "in_app_p50_ms": round(statistics.median(in_app), 2) if in_app else None,
         "in_app_mean_ms": round(statistics.fmean(in_app), 2) if in_app else None,
         "worker_restarts": sum(one["restarts"] for one in rounds),

@@ -84,7 +84,7 @@ def details_table(results):
             "Load phase",
             "req/s (by round)",
             "p50 ms",
-            "p99 ms",
+            "p99 ms (by round)",
             "in-app p50 ms",
             "errors",
             "worker restarts",
@@ -105,12 +105,14 @@ def details_table(results):
         phase = results["http"][key]
         cpu, per_request = phase["cpu_percent"], phase["cpu_ms_per_request"]
         by_round = ", ".join(f"{value:.0f}" for value in phase["per_second_by_round"])
+        # Absent from runs made before it was recorded.
+        p99_by_round = ", ".join(f"{value:.1f}" for value in phase.get("p99_ms_by_round", []))
         rows.append(
             (
                 label,
                 f"{phase['per_second']:.0f} ({by_round})",
                 f"{phase['p50_ms']:.1f}",
-                f"{phase['p99_ms']:.1f}",
+                f"{phase['p99_ms']:.1f} ({p99_by_round})",
                 f"{phase['in_app_p50_ms']}",
                 phase["errors"],
                 phase["worker_restarts"],

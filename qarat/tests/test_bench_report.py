@@ -1,5 +1,7 @@
-"""`make bench` says when the machine changed under it (bench/report.py, bench/processes.py)."""
+"""`make bench` says when the machine changed under it, and keeps each round's tail apart
+(bench/report.py, bench/processes.py, bench/load.py)."""
 
+from bench.load import summary
 from bench.processes import core_speed_ms
 from bench.report import noise_warnings
 
@@ -20,3 +22,16 @@ def test_a_run_whose_cores_changed_speed_is_flagged_either_way():
 def test_the_speed_of_a_core_is_measured_in_cpu_milliseconds():
     speed = core_speed_ms()
     assert 1 < speed < 5000
+
+
+def test_each_rounds_own_p99_is_kept_beside_the_p99_of_all_rounds():
+    def round_of(latency_ms, slowest_ms):
+        latencies = [latency_ms / 1000] * 99 + [slowest_ms / 1000]
+        cpu = {"wall": 1.0, "machine busy": 1.0, "gunicorn": 0.8}
+        return {"latencies": latencies, "in_app": [], "errors": 0, "restarts": 0, "cpu": cpu}
+
+    # A fast round and a round on a host twice as slow: the rounds' own tails are 12 and
+    # 40 ms; the tail of all rounds is the slow round's.
+    figures = summary([round_of(5, 12), round_of(20, 40)], clients=16, duration=1)
+    assert figures["p99_ms_by_round"] == [12.0, 40.0]
+    assert figures["p99_ms"] == 20.0
