@@ -4,6 +4,7 @@ Every run lists the same figures by the same ids, so successive runs compare by 
 """
 
 import operator
+import statistics
 
 from bench.admin import PHONE_PREFIX_SEARCH, PHONE_SEARCH, PHONE_SUFFIX_SEARCH
 
@@ -54,6 +55,10 @@ def _get(results, *path):
     return results
 
 
+def _median(values):
+    return statistics.median(values) if values else None
+
+
 def _cpu_per_request(phase):
     if phase is None:
         return None
@@ -94,6 +99,19 @@ def http_figures(results):
                     phase(baseline, key),
                 )
             )
+        # The p99 of all rounds is the slowest rounds' own: on a host whose speed changes
+        # from round to round, it follows the host. The median of each round's own p99 is
+        # the tail that stays when it does.
+        found.append(
+            figure(
+                f"{prefix}_p99_rounds",
+                f"{method} / p99 latency, {clients} clients, median of the rounds' own",
+                "ms",
+                _median(phase(subject, "p99_ms_by_round")),
+                baseline_name,
+                _median(phase(baseline, "p99_ms_by_round")),
+            )
+        )
     found.append(
         figure(
             "post_kept_connections_gain",

@@ -1,6 +1,7 @@
 """`make bench` says when the machine changed under it, and keeps each round's tail apart
 (bench/report.py, bench/processes.py, bench/load.py)."""
 
+from bench.figures import http_figures
 from bench.load import summary
 from bench.processes import core_speed_ms
 from bench.report import noise_warnings
@@ -35,3 +36,19 @@ def test_each_rounds_own_p99_is_kept_beside_the_p99_of_all_rounds():
     figures = summary([round_of(5, 12), round_of(20, 40)], clients=16, duration=1)
     assert figures["p99_ms_by_round"] == [12.0, 40.0]
     assert figures["p99_ms"] == 20.0
+
+
+def test_the_tail_figures_compare_all_rounds_and_the_median_round():
+    cpu = {"cpu_ms_per_request": {"gunicorn": 1.0, "postgresql": 0.0, "redis": 0.0}}
+    http = {
+        "hello": {**cpu, "p99_ms": 30.0, "p99_ms_by_round": [10.0, 11.0, 30.0]},
+        "form_get": {**cpu, "p99_ms": 45.0, "p99_ms_by_round": [12.0, 45.0, 13.0]},
+    }
+    results = {"setup": {"clients": 16, "many_clients": 64}, "http": http}
+    found = {one["id"]: one for one in http_figures(results)}
+    assert (found["get_p99"]["ratio"], found["get_p99"]["met"]) == (1.5, False)
+    rounds = found["get_p99_rounds"]
+    assert (rounds["measured"], rounds["baseline_measured"], rounds["ratio"]) == (13.0, 11.0, 1.18)
+    # No target of its own: the target stays on the p99 of all rounds.
+    assert rounds["target"] is None and rounds["met"] is None
+    assert found["post_p99_rounds"]["measured"] is None
