@@ -89,7 +89,7 @@ def _load_what_each_request_needs():
     import_string(settings.MESSAGE_STORAGE)(request)  # its storages and their signer
     translation.get_language_from_request(request, check_path=True)
     staticfiles_storage.url  # noqa: B018 - its class, and the manifest of the static files
-    "".encode("idna")  # the host's validation imports the codec
+    "".encode("idna")  # the codec socket.getaddrinfo() imports at the first connection
     split_domain_port("localhost")
     response = HttpResponse()
     for header in ("Cookie", "Accept-Language"):
